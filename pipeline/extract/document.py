@@ -1,0 +1,372 @@
+"""One parse per page: glyphs, rulings, fills and the printed page label.
+
+Everything downstream works on `PageLayout`, a small picklable snapshot of a
+pdfplumber page; the pdfplumber page is closed as soon as it is read so memory
+stays flat however long the report is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import statistics
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.normalize.text import join_glyphs, nfkc
+
+# Geometric tolerances, in PDF points.
+RULE_MAX_THICKNESS = 2.0  # a filled rect thinner than this is a ruling, not a shape
+COLLINEAR_TOL = 1.0  # two rule pieces this close in their cross axis are one rule
+JOIN_GAP_TOL = 1.5  # pieces of one rule separated by less than this are joined
+FOOTER_ZONE = 0.88  # page labels sit below this fraction of the page height
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A horizontal (x0..x1 at y) or vertical (top..bottom at x) ruling."""
+
+    horizontal: bool
+    pos: float  # y for horizontal, x for vertical
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """A filled area that is not a ruling: shading bands, cell backgrounds, boxes."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    filled: bool
+    stroked: bool
+
+
+@dataclass(slots=True)
+class TextLine:
+    """Glyphs sharing one baseline, left to right, with their text assembled."""
+
+    glyphs: list[Glyph]
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.glyphs.sort(key=lambda g: g.x0)
+        if not self.text:
+            self.text = join_glyphs(self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return min(g.x0 for g in self.glyphs if not g.text.isspace()) if self.visible else self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs if not g.text.isspace()) if self.visible else self.glyphs[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(g.size for g in self.glyphs)
+
+    @property
+    def visible(self) -> bool:
+        return any(not g.text.isspace() for g in self.glyphs)
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    def split(self, min_gap_em: float = 1.5) -> list[TextLine]:
+        """Pieces of this line separated by a gap wider than `min_gap_em` (columns, tab stops)."""
+        pieces: list[list[Glyph]] = []
+        last: Glyph | None = None
+        for g in self.glyphs:
+            if g.text.isspace():
+                if pieces:
+                    pieces[-1].append(g)
+                continue
+            if last is None or g.x0 - last.x1 > min_gap_em * max(min(g.size, last.size), 1.0):
+                pieces.append([])
+            pieces[-1].append(g)
+            last = g
+        return [TextLine(p) for p in pieces]
+
+
+@dataclass(slots=True)
+class PageLayout:
+    number: int  # 1-based physical page
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    rules: list[Rule]
+    fills: list[Fill]
+    label: str | None = None  # printed page label as printed, e.g. "22"
+    _lines: list[TextLine] | None = field(default=None, repr=False)
+
+    @property
+    def printed(self) -> int | None:
+        return int(self.label) if self.label and self.label.isdigit() else None
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+    def lines(self) -> list[TextLine]:
+        """All text lines of the page, top to bottom (footer included)."""
+        if self._lines is None:
+            self._lines = build_lines(self.glyphs)
+        return self._lines
+
+    def body_lines(self) -> list[TextLine]:
+        """Text lines without the page-label footer."""
+        return [ln for ln in self.lines() if not self.is_footer(ln)]
+
+    def is_footer(self, line: TextLine) -> bool:
+        return line.top >= self.height * FOOTER_ZONE and parse_page_label(line.text) is not None
+
+    def glyphs_in(self, bbox: BBox, pad: float = 0.5) -> list[Glyph]:
+        x0, top, x1, bottom = bbox
+        return [
+            g
+            for g in self.glyphs
+            if (g.x0 + g.x1) / 2 >= x0 - pad
+            and (g.x0 + g.x1) / 2 <= x1 + pad
+            and g.mid >= top - pad
+            and g.mid <= bottom + pad
+        ]
+
+    def hrules(self, bbox: BBox | None = None) -> list[Rule]:
+        return [r for r in self.rules if r.horizontal and _rule_in(r, bbox)]
+
+    def vrules(self, bbox: BBox | None = None) -> list[Rule]:
+        return [r for r in self.rules if not r.horizontal and _rule_in(r, bbox)]
+
+
+def _rule_in(rule: Rule, bbox: BBox | None, tol: float = 2.0) -> bool:
+    if bbox is None:
+        return True
+    x0, top, x1, bottom = bbox
+    if rule.horizontal:
+        return top - tol <= rule.pos <= bottom + tol and rule.end > x0 - tol and rule.start < x1 + tol
+    return x0 - tol <= rule.pos <= x1 + tol and rule.end > top - tol and rule.start < bottom + tol
+
+
+def build_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
+    """Group glyphs into visual lines by their vertical centre.
+
+    A glyph joins a line when its centre lies within 40% of its size from the
+    line's first glyph's centre; lines never chain, so the staggered lines of a
+    vertically centred table cell stay apart.
+    """
+    groups: list[tuple[float, list[Glyph]]] = []
+    for g in sorted(glyphs, key=lambda g: (g.mid, g.x0)):
+        if groups and abs(g.mid - groups[-1][0]) <= 0.4 * max(g.size, 1.0):
+            groups[-1][1].append(g)
+        else:
+            groups.append((g.mid, [g]))
+    lines: list[TextLine] = []
+    for _, gs in groups:
+        # One band may hold two runs that overlap in x (rare: superimposed text); split by x order.
+        line = TextLine(gs)
+        if line.visible:
+            lines.append(line)
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+_LABEL = re.compile(r"^[\-‐−–—－ー―~〜\s]*(\d{1,4})[\-‐−–—－ー―~〜\s]*$")
+
+
+def parse_page_label(text: str) -> str | None:
+    """The page number printed in a footer: "- 22 -", "22", "－22－" → "22"."""
+    m = _LABEL.match(nfkc(text).strip())
+    return m.group(1) if m else None
+
+
+def _merge_rules(pieces: list[Rule]) -> list[Rule]:
+    """Join collinear, touching pieces (tables drawn cell by cell) into whole rules."""
+    merged: list[Rule] = []
+    for horizontal in (True, False):
+        group = sorted((r for r in pieces if r.horizontal == horizontal), key=lambda r: (r.pos, r.start))
+        rows: list[list[Rule]] = []
+        for r in group:
+            if rows and abs(r.pos - rows[-1][0].pos) <= COLLINEAR_TOL:
+                rows[-1].append(r)
+            else:
+                rows.append([r])
+        for row in rows:
+            pos = statistics.median(r.pos for r in row)
+            row.sort(key=lambda r: r.start)
+            cur_start, cur_end = row[0].start, row[0].end
+            for r in row[1:]:
+                if r.start <= cur_end + JOIN_GAP_TOL:
+                    cur_end = max(cur_end, r.end)
+                else:
+                    merged.append(Rule(horizontal, round(pos, 2), round(cur_start, 2), round(cur_end, 2)))
+                    cur_start, cur_end = r.start, r.end
+            merged.append(Rule(horizontal, round(pos, 2), round(cur_start, 2), round(cur_end, 2)))
+    return merged
+
+
+def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
+    """Snapshot one pdfplumber page into a PageLayout."""
+    glyphs = [
+        Glyph(
+            text=c["text"],
+            x0=float(c["x0"]),
+            x1=float(c["x1"]),
+            top=float(c["top"]),
+            bottom=float(c["bottom"]),
+            size=float(c.get("size") or (c["bottom"] - c["top"])),
+            font=str(c.get("fontname", "")),
+        )
+        for c in page.chars
+        if c.get("upright", True) and c["text"]
+    ]
+    pieces: list[Rule] = []
+    fills: list[Fill] = []
+    for ln in page.lines:
+        x0, x1, top, bottom = float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"])
+        if abs(bottom - top) <= RULE_MAX_THICKNESS and x1 - x0 > RULE_MAX_THICKNESS:
+            pieces.append(Rule(True, (top + bottom) / 2, x0, x1))
+        elif abs(x1 - x0) <= RULE_MAX_THICKNESS and bottom - top > RULE_MAX_THICKNESS:
+            pieces.append(Rule(False, (x0 + x1) / 2, top, bottom))
+    for rc in page.rects:
+        x0, x1, top, bottom = float(rc["x0"]), float(rc["x1"]), float(rc["top"]), float(rc["bottom"])
+        w, h = x1 - x0, bottom - top
+        if h <= RULE_MAX_THICKNESS and w > RULE_MAX_THICKNESS:
+            pieces.append(Rule(True, (top + bottom) / 2, x0, x1))
+        elif w <= RULE_MAX_THICKNESS and h > RULE_MAX_THICKNESS:
+            pieces.append(Rule(False, (x0 + x1) / 2, top, bottom))
+        elif w > RULE_MAX_THICKNESS and h > RULE_MAX_THICKNESS:
+            stroked = bool(rc.get("stroke"))
+            fills.append(Fill(x0, top, x1, bottom, bool(rc.get("fill")), stroked))
+            if stroked:
+                pieces += [
+                    Rule(True, top, x0, x1),
+                    Rule(True, bottom, x0, x1),
+                    Rule(False, x0, top, bottom),
+                    Rule(False, x1, top, bottom),
+                ]
+    layout = PageLayout(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        glyphs=glyphs,
+        rules=_merge_rules(pieces),
+        fills=fills,
+    )
+    layout.label = find_page_label(layout)
+    return layout
+
+
+def find_page_label(layout: PageLayout) -> str | None:
+    """The printed page number: the lowest short numeric line in the footer zone."""
+    candidates = [
+        ln
+        for ln in build_lines(g for g in layout.glyphs if g.top >= layout.height * FOOTER_ZONE)
+        if parse_page_label(ln.text) is not None
+    ]
+    if not candidates:
+        return None
+    return parse_page_label(max(candidates, key=lambda ln: ln.top).text)
+
+
+@dataclass(slots=True)
+class Document:
+    """The report as read: source facts plus one layout per page."""
+
+    path: Path
+    sha256: str
+    pages: list[PageLayout]
+    metadata: dict[str, str]
+
+    def page(self, number: int) -> PageLayout:
+        return self.pages[number - 1]
+
+    def __iter__(self) -> Iterator[PageLayout]:
+        return iter(self.pages)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_input_file(path: Path) -> None:
+    """Reject what is plainly not a PDF before handing it to the parser."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a PDF")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: empty file")
+    with path.open("rb") as f:
+        head = f.read(1024)
+    if b"%PDF-" not in head:
+        raise InputError(f"{path}: not a PDF (no %PDF header)")
+
+
+def open_document(path: Path | str, page_numbers: Sequence[int] | None = None) -> Document:
+    """Read a PDF into layouts, turning every parser failure into an InputError."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    path = Path(path)
+    check_input_file(path)
+    pages: list[PageLayout] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
+            numbers = page_numbers or range(1, len(pdf.pages) + 1)
+            for n in numbers:
+                page = pdf.pages[n - 1]
+                try:
+                    pages.append(read_page(page))
+                finally:
+                    page.close()
+    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
+        raise InputError(f"{path}: encrypted PDF, cannot be read without its password") from e
+    except (PDFSyntaxError, PSException) as e:
+        raise InputError(f"{path}: damaged PDF ({type(e).__name__}: {e})") from e
+    except InputError:
+        raise
+    except Exception as e:  # pdfminer raises many untyped errors on broken files
+        raise InputError(f"{path}: unreadable PDF ({type(e).__name__}: {e})") from e
+    if not pages:
+        raise InputError(f"{path}: the PDF has no pages")
+    if not any(p.glyphs for p in pages):
+        raise InputError(f"{path}: no text layer — OCR is not supported")
+    return Document(path=path, sha256=file_sha256(path), pages=pages, metadata=metadata)

@@ -1,0 +1,265 @@
+"""Ruled tables as grids with spans, rebuilt from the rulings themselves.
+
+pdfplumber's table finder needs both rule directions and reports merged cells
+as None; here a table is a stack of horizontal rules sharing one x-extent. Row
+boundaries are every horizontal rule inside it (partial ones too); column
+boundaries are the vertical rules, or, when a table has none, the gaps in the
+text's horizontal projection plus the ends of partial horizontal rules. Two
+grid cells merge when no rule separates them, which rebuilds merged cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.extract.document import BBox, Glyph, PageLayout, Rule, build_lines
+from pipeline.normalize.text import join_wrapped, squash
+
+EDGE_TOL = 2.5  # rules whose ends differ by less than this share an edge
+COLUMN_GAP_EM = 1.0  # a vertical strip this wide with no text separates inferred columns
+ROW_GAP_EM = 0.45  # a horizontal strip this tall with no text separates unruled rows
+MAX_ROW_EM = 8.0  # rules farther apart than this (in text sizes) do not bound one row
+
+
+@dataclass(slots=True)
+class Cell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: BBox
+    text: str
+
+
+@dataclass(slots=True)
+class Table:
+    page: int
+    bbox: BBox
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    col_edges: list[float]
+    ruled_columns: bool  # False when columns were inferred from text alignment
+    row_boxes: list[BBox] = field(default_factory=list)
+
+    def cell_at(self, row: int, col: int) -> Cell | None:
+        for c in self.cells:
+            if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan:
+                return c
+        return None
+
+    def rows(self) -> list[list[Cell | None]]:
+        """Each grid row as its cells, a merged cell repeated in every row and column it covers."""
+        return [[self.cell_at(r, c) for c in range(self.n_cols)] for r in range(self.n_rows)]
+
+
+def _covers(rule: Rule, lo: float, hi: float, tol: float = EDGE_TOL) -> bool:
+    """Does the rule run across the middle of the interval [lo, hi]?"""
+    mid = (lo + hi) / 2
+    return rule.start - tol <= mid <= rule.end + tol
+
+
+def _text_size(glyphs: Sequence[Glyph], default: float = 10.0) -> float:
+    sizes = sorted(g.size for g in glyphs if not g.text.isspace())
+    return sizes[len(sizes) // 2] if sizes else default
+
+
+def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()) -> list[Table]:
+    """Ruled tables inside `region` of a page.
+
+    `stop_lines` are y positions (e.g. of section labels) a table cannot span.
+    """
+    stops = sorted(stop_lines)
+    size = _text_size(page.glyphs_in(region))
+    hrules = [r for r in page.hrules(region) if r.end - r.start > 4 * size]
+    # Group rules by their x-extent: the long edges of one table share it.
+    groups: list[list[Rule]] = []
+    for r in sorted(hrules, key=lambda r: (r.start, r.end, r.pos)):
+        for g in groups:
+            if abs(g[0].start - r.start) <= EDGE_TOL and abs(g[0].end - r.end) <= EDGE_TOL:
+                g.append(r)
+                break
+        else:
+            groups.append([r])
+    tables: list[Table] = []
+    for g in groups:
+        g.sort(key=lambda r: r.pos)
+        run: list[Rule] = [g[0]]
+        for r in g[1:]:
+            prev = run[-1]
+            band = (prev.start, prev.pos, prev.end, r.pos)
+            has_text = any(not gl.text.isspace() for gl in page.glyphs_in(band, pad=-0.5))
+            blocked = any(prev.pos < s < r.pos for s in stops)
+            # A ruled table's bands are all crossed by vertical rules; a band that
+            # none crosses, after bands that were, lies outside the table.
+            if len(run) >= 2 and _crossed(page, run[-2].pos, prev.pos) and not _crossed(page, prev.pos, r.pos):
+                blocked = True
+            if has_text and not blocked and r.pos - prev.pos <= MAX_ROW_EM * size:
+                run.append(r)
+            else:
+                if len(run) >= 2:
+                    tables.append(_build_table(page, run))
+                run = [r]
+        if len(run) >= 2:
+            tables.append(_build_table(page, run))
+    tables.sort(key=lambda t: t.bbox[1])
+    return tables
+
+
+def _crossed(page: PageLayout, top: float, bottom: float) -> bool:
+    mid = (top + bottom) / 2
+    return any(r.start - EDGE_TOL <= mid <= r.end + EDGE_TOL for r in page.vrules((0, top, page.width, bottom)))
+
+
+def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
+    x0 = min(r.start for r in edges)
+    x1 = max(r.end for r in edges)
+    top, bottom = edges[0].pos, edges[-1].pos
+    bbox = (x0, top, x1, bottom)
+    inner_h = [
+        r
+        for r in page.hrules(bbox)
+        if top - EDGE_TOL <= r.pos <= bottom + EDGE_TOL and r.start >= x0 - EDGE_TOL and r.end <= x1 + EDGE_TOL
+    ]
+    vrules = [
+        r
+        for r in page.vrules(bbox)
+        if x0 - EDGE_TOL <= r.pos <= x1 + EDGE_TOL and r.end > top + EDGE_TOL and r.start < bottom - EDGE_TOL
+    ]
+    glyphs = [g for g in page.glyphs_in(bbox) if not g.text.isspace()]
+    size = _text_size(glyphs)
+    interior_v = [r for r in vrules if x0 + EDGE_TOL < r.pos < x1 - EDGE_TOL]
+    ruled_columns = bool(interior_v)
+
+    ys = _cluster([r.pos for r in inner_h] + [top, bottom])
+    if ruled_columns:
+        xs = _cluster([r.pos for r in interior_v] + [x0, x1])
+    else:
+        partial_ends = [
+            e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
+        ]
+        xs = _cluster(_projection_cuts(glyphs, x0, x1, size) + partial_ends + [x0, x1])
+        ys = _split_unruled_bands(glyphs, ys, size)
+
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    ruled_ys = {y for y in _cluster([r.pos for r in inner_h] + [top, bottom])}
+    for i in range(n_rows):
+        for j in range(n_cols):
+            if j + 1 < n_cols:
+                xb = xs[j + 1]
+                if ruled_columns:
+                    separated = any(
+                        abs(r.pos - xb) <= EDGE_TOL and _covers(r, ys[i], ys[i + 1]) for r in vrules
+                    )
+                else:
+                    # Inferred boundary: it holds unless text runs across it in this row.
+                    separated = not any(
+                        g.x0 < xb - 0.5 < xb + 0.5 < g.x1 or (g.x0 < xb < g.x1 and min(xb - g.x0, g.x1 - xb) > 1)
+                        for g in glyphs
+                        if ys[i] <= g.mid <= ys[i + 1]
+                    ) and not _text_spans(glyphs, ys[i], ys[i + 1], xs[j], xs[j + 1], xs[j + 2], size)
+                if not separated:
+                    union(i * n_cols + j, i * n_cols + j + 1)
+            if i + 1 < n_rows:
+                yb = ys[i + 1]
+                if yb in ruled_ys:
+                    separated = any(
+                        abs(r.pos - yb) <= EDGE_TOL and _covers(r, xs[j], xs[j + 1]) for r in inner_h
+                    )
+                else:
+                    separated = True  # a band split by a whitespace gap (unruled rows)
+                if not separated:
+                    union(i * n_cols + j, (i + 1) * n_cols + j)
+
+    members: dict[int, list[tuple[int, int]]] = {}
+    for i in range(n_rows):
+        for j in range(n_cols):
+            members.setdefault(find(i * n_cols + j), []).append((i, j))
+    cells: list[Cell] = []
+    for group in members.values():
+        r0 = min(i for i, _ in group)
+        r1 = max(i for i, _ in group)
+        c0 = min(j for _, j in group)
+        c1 = max(j for _, j in group)
+        cb = (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
+        lines = build_lines(page.glyphs_in(cb, pad=0))
+        text = join_wrapped([ln.text for ln in lines])
+        cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, cb, text))
+    cells.sort(key=lambda c: (c.row, c.col))
+    row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(n_rows)]
+    return Table(page.number, bbox, cells, n_rows, n_cols, xs, ruled_columns, row_boxes)
+
+
+def _text_spans(
+    glyphs: Sequence[Glyph], y0: float, y1: float, xl: float, xb: float, xr: float, size: float
+) -> bool:
+    """True when one text piece in the band straddles boundary xb (a merged header cell)."""
+    band = [g for g in glyphs if y0 <= g.mid <= y1]
+    for line in build_lines(band):
+        for piece in line.split(COLUMN_GAP_EM):
+            if piece.x0 < xb - size * 0.25 and piece.x1 > xb + size * 0.25:
+                return True
+    return False
+
+
+def _cluster(values: Iterable[float], tol: float = EDGE_TOL) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _projection_cuts(glyphs: Sequence[Glyph], x0: float, x1: float, size: float) -> list[float]:
+    """Mid-points of the vertical white strips that run through the whole table."""
+    spans = sorted((g.x0, g.x1) for g in glyphs)
+    cuts: list[float] = []
+    if not spans:
+        return cuts
+    cur_end = spans[0][1]
+    for a, b in spans[1:]:
+        if a - cur_end >= COLUMN_GAP_EM * size:
+            cuts.append((a + cur_end) / 2)
+        cur_end = max(cur_end, b)
+    return cuts
+
+
+def _split_unruled_bands(glyphs: Sequence[Glyph], ys: list[float], size: float) -> list[float]:
+    """Add row boundaries inside bands that hold several rows with no rule between them."""
+    out = [ys[0]]
+    for a, b in zip(ys, ys[1:]):
+        spans = sorted((g.top, g.bottom) for g in glyphs if a <= g.mid <= b)
+        if spans:
+            cur_end = spans[0][1]
+            for t, bt in spans[1:]:
+                if t - cur_end >= ROW_GAP_EM * size:
+                    out.append((t + cur_end) / 2)
+                cur_end = max(cur_end, bt)
+        out.append(b)
+    return out
+
+
+def header_texts(table: Table) -> list[str]:
+    """The first row's cell texts, one per grid column ("" for the columns a merged cell spans)."""
+    out: list[str] = []
+    for j in range(table.n_cols):
+        c = table.cell_at(0, j)
+        out.append(c.text if c is not None and c.col == j else "")
+    return out
+
+
+def same_header(a: Sequence[str], b: Sequence[str]) -> bool:
+    return [squash(x) for x in a] == [squash(x) for x in b]

@@ -1,0 +1,126 @@
+"""Text assembly and keys: CJK-aware spacing from glyph geometry, NFKC keys.
+
+PDF producers store Japanese text in three ways that all look alike on paper:
+glyphs set tight, glyphs spread by justification or letter-spacing, and glyphs
+with a small automatic gap where Japanese meets Latin text (Word's "autospace").
+None of these gaps is a space. A real space is a gap clearly wider than the
+line's own tracking; an explicit space glyph counts unless the whole line is
+letter-spaced at least that wide.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections.abc import Sequence
+from typing import Protocol
+
+# Gap (beyond the line's tracking), in em of the glyph size, above which a
+# glyph-less gap is read as a space. Japanese-Latin boundaries get more room
+# because word processors add ~0.25em there without any space in the text.
+SPACE_GAP_CJK_EM = 0.2
+SPACE_GAP_LATIN_EM = 0.15
+SPACE_GAP_MIXED_EM = 0.4
+# An explicit space glyph narrower than this (beyond tracking) is letter-spacing.
+EXPLICIT_SPACE_MIN_EM = 0.1
+
+
+class GlyphLike(Protocol):
+    text: str
+    x0: float
+    x1: float
+    size: float
+
+
+def is_cjk(ch: str) -> bool:
+    """True for characters set on a full-width grid (kana, kanji, full-width forms, CJK punctuation)."""
+    if not ch:
+        return False
+    o = ord(ch[0])
+    return (
+        0x3000 <= o <= 0x30FF  # CJK punctuation, hiragana, katakana
+        or 0x3400 <= o <= 0x9FFF  # CJK ideographs
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF01 <= o <= 0xFF60  # full-width forms
+        or 0xFFE0 <= o <= 0xFFE6
+        or 0x2460 <= o <= 0x24FF  # circled numbers
+        or 0x2500 <= o <= 0x25FF  # box drawing, geometric shapes (○ △)
+        or o in (0x2014, 0x2015, 0x2212, 0x203B, 0x2025, 0x2026)  # — ― − ※ ‥ …
+    )
+
+
+def _gap_threshold(left: str, right: str) -> float:
+    lc, rc = is_cjk(left), is_cjk(right)
+    if lc and rc:
+        return SPACE_GAP_CJK_EM
+    if not lc and not rc:
+        return SPACE_GAP_LATIN_EM
+    return SPACE_GAP_MIXED_EM
+
+
+def join_glyphs(glyphs: Sequence[GlyphLike]) -> str:
+    """Text of one visual line of glyphs sorted left to right, with spaces only where real."""
+    visible = [g for g in glyphs if not g.text.isspace()]
+    if not visible:
+        return ""
+    # Explicit space glyphs sitting between two visible glyphs, by the index of the glyph after.
+    explicit_before: set[int] = set()
+    vi = 0
+    for g in glyphs:
+        if g.text.isspace():
+            if 0 < vi < len(visible):
+                explicit_before.add(vi)
+        else:
+            vi += 1
+    gaps = [b.x0 - a.x1 for a, b in zip(visible, visible[1:])]
+    tracking = max(0.0, statistics.median(gaps)) if len(gaps) >= 2 else 0.0
+    out = [visible[0].text]
+    for i in range(1, len(visible)):
+        a, b = visible[i - 1], visible[i]
+        em = max(min(a.size, b.size), 1.0)
+        extra = (gaps[i - 1] - tracking) / em
+        if i in explicit_before:
+            space = extra > EXPLICIT_SPACE_MIN_EM or len(gaps) < 2
+        else:
+            space = extra > _gap_threshold(a.text[-1], b.text[0])
+        if space:
+            out.append(" ")
+        out.append(b.text)
+    return "".join(out)
+
+
+def join_wrapped(lines: Sequence[str]) -> str:
+    """Join lines that wrap one paragraph or cell: no break between Japanese text,
+    one space between two Latin words the wrap separated."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and not is_cjk(out[-1]) and not is_cjk(line[0]) and out[-1].isalnum() and line[0].isalnum():
+            out += " "
+        out += line
+    return out
+
+
+_WS = re.compile(r"\s+")
+_REPOST = re.compile(r"[(（]\s*再掲\s*[)）]\s*$")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash(text: str) -> str:
+    """NFKC without any whitespace: for comparing text whose line breaks and spacing may differ."""
+    return _WS.sub("", nfkc(text))
+
+
+def program_key(name: str) -> str:
+    """Stable join key for a program name: NFKC, no whitespace, without a trailing "(再掲)"."""
+    return _REPOST.sub("", squash(name))
+
+
+def is_repost(name: str) -> bool:
+    return bool(_REPOST.search(squash(name)))

@@ -77,11 +77,19 @@ class TextLine:
 
     @property
     def x0(self) -> float:
-        return min(g.x0 for g in self.glyphs if not g.text.isspace()) if self.visible else self.glyphs[0].x0
+        return (
+            min(g.x0 for g in self.glyphs if not g.text.isspace())
+            if self.visible
+            else self.glyphs[0].x0
+        )
 
     @property
     def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs if not g.text.isspace()) if self.visible else self.glyphs[-1].x1
+        return (
+            max(g.x1 for g in self.glyphs if not g.text.isspace())
+            if self.visible
+            else self.glyphs[-1].x1
+        )
 
     @property
     def top(self) -> float:
@@ -102,6 +110,13 @@ class TextLine:
     @property
     def bbox(self) -> BBox:
         return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def text_with_edge_spaces(self) -> str:
+        """The text with the space glyphs the PDF stores at the line's ends (a wrap at a real space)."""
+        lead = " " if self.glyphs[0].text.isspace() else ""
+        trail = " " if self.glyphs[-1].text.isspace() else ""
+        return lead + self.text + trail
 
     def split(self, min_gap_em: float = 1.5) -> list[TextLine]:
         """Pieces of this line separated by a gap wider than `min_gap_em` (columns, tab stops)."""
@@ -174,7 +189,9 @@ def _rule_in(rule: Rule, bbox: BBox | None, tol: float = 2.0) -> bool:
         return True
     x0, top, x1, bottom = bbox
     if rule.horizontal:
-        return top - tol <= rule.pos <= bottom + tol and rule.end > x0 - tol and rule.start < x1 + tol
+        return (
+            top - tol <= rule.pos <= bottom + tol and rule.end > x0 - tol and rule.start < x1 + tol
+        )
     return x0 - tol <= rule.pos <= x1 + tol and rule.end > top - tol and rule.start < bottom + tol
 
 
@@ -214,7 +231,9 @@ def _merge_rules(pieces: list[Rule]) -> list[Rule]:
     """Join collinear, touching pieces (tables drawn cell by cell) into whole rules."""
     merged: list[Rule] = []
     for horizontal in (True, False):
-        group = sorted((r for r in pieces if r.horizontal == horizontal), key=lambda r: (r.pos, r.start))
+        group = sorted(
+            (r for r in pieces if r.horizontal == horizontal), key=lambda r: (r.pos, r.start)
+        )
         rows: list[list[Rule]] = []
         for r in group:
             if rows and abs(r.pos - rows[-1][0].pos) <= COLLINEAR_TOL:
@@ -229,7 +248,9 @@ def _merge_rules(pieces: list[Rule]) -> list[Rule]:
                 if r.start <= cur_end + JOIN_GAP_TOL:
                     cur_end = max(cur_end, r.end)
                 else:
-                    merged.append(Rule(horizontal, round(pos, 2), round(cur_start, 2), round(cur_end, 2)))
+                    merged.append(
+                        Rule(horizontal, round(pos, 2), round(cur_start, 2), round(cur_end, 2))
+                    )
                     cur_start, cur_end = r.start, r.end
             merged.append(Rule(horizontal, round(pos, 2), round(cur_start, 2), round(cur_end, 2)))
     return merged
@@ -253,13 +274,23 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     pieces: list[Rule] = []
     fills: list[Fill] = []
     for ln in page.lines:
-        x0, x1, top, bottom = float(ln["x0"]), float(ln["x1"]), float(ln["top"]), float(ln["bottom"])
+        x0, x1, top, bottom = (
+            float(ln["x0"]),
+            float(ln["x1"]),
+            float(ln["top"]),
+            float(ln["bottom"]),
+        )
         if abs(bottom - top) <= RULE_MAX_THICKNESS and x1 - x0 > RULE_MAX_THICKNESS:
             pieces.append(Rule(True, (top + bottom) / 2, x0, x1))
         elif abs(x1 - x0) <= RULE_MAX_THICKNESS and bottom - top > RULE_MAX_THICKNESS:
             pieces.append(Rule(False, (x0 + x1) / 2, top, bottom))
     for rc in page.rects:
-        x0, x1, top, bottom = float(rc["x0"]), float(rc["x1"]), float(rc["top"]), float(rc["bottom"])
+        x0, x1, top, bottom = (
+            float(rc["x0"]),
+            float(rc["x1"]),
+            float(rc["top"]),
+            float(rc["bottom"]),
+        )
         w, h = x1 - x0, bottom - top
         if h <= RULE_MAX_THICKNESS and w > RULE_MAX_THICKNESS:
             pieces.append(Rule(True, (top + bottom) / 2, x0, x1))

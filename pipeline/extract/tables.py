@@ -93,7 +93,11 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
             blocked = any(prev.pos < s < r.pos for s in stops)
             # A ruled table's bands are all crossed by vertical rules; a band that
             # none crosses, after bands that were, lies outside the table.
-            if len(run) >= 2 and _crossed(page, run[-2].pos, prev.pos) and not _crossed(page, prev.pos, r.pos):
+            if (
+                len(run) >= 2
+                and _crossed(page, run[-2].pos, prev.pos)
+                and not _crossed(page, prev.pos, r.pos)
+            ):
                 blocked = True
             if has_text and not blocked and r.pos - prev.pos <= MAX_ROW_EM * size:
                 run.append(r)
@@ -109,7 +113,10 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
 
 def _crossed(page: PageLayout, top: float, bottom: float) -> bool:
     mid = (top + bottom) / 2
-    return any(r.start - EDGE_TOL <= mid <= r.end + EDGE_TOL for r in page.vrules((0, top, page.width, bottom)))
+    return any(
+        r.start - EDGE_TOL <= mid <= r.end + EDGE_TOL
+        for r in page.vrules((0, top, page.width, bottom))
+    )
 
 
 def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
@@ -120,12 +127,16 @@ def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
     inner_h = [
         r
         for r in page.hrules(bbox)
-        if top - EDGE_TOL <= r.pos <= bottom + EDGE_TOL and r.start >= x0 - EDGE_TOL and r.end <= x1 + EDGE_TOL
+        if top - EDGE_TOL <= r.pos <= bottom + EDGE_TOL
+        and r.start >= x0 - EDGE_TOL
+        and r.end <= x1 + EDGE_TOL
     ]
     vrules = [
         r
         for r in page.vrules(bbox)
-        if x0 - EDGE_TOL <= r.pos <= x1 + EDGE_TOL and r.end > top + EDGE_TOL and r.start < bottom - EDGE_TOL
+        if x0 - EDGE_TOL <= r.pos <= x1 + EDGE_TOL
+        and r.end > top + EDGE_TOL
+        and r.start < bottom - EDGE_TOL
     ]
     glyphs = [g for g in page.glyphs_in(bbox) if not g.text.isspace()]
     size = _text_size(glyphs)
@@ -166,17 +177,21 @@ def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
                 else:
                     # Inferred boundary: it holds unless text runs across it in this row.
                     separated = not any(
-                        g.x0 < xb - 0.5 < xb + 0.5 < g.x1 or (g.x0 < xb < g.x1 and min(xb - g.x0, g.x1 - xb) > 1)
+                        g.x0 < xb - 0.5 < xb + 0.5 < g.x1
+                        or (g.x0 < xb < g.x1 and min(xb - g.x0, g.x1 - xb) > 1)
                         for g in glyphs
                         if ys[i] <= g.mid <= ys[i + 1]
-                    ) and not _text_spans(glyphs, ys[i], ys[i + 1], xs[j], xs[j + 1], xs[j + 2], size)
+                    ) and not _text_spans(
+                        glyphs, ys[i], ys[i + 1], xs[j], xs[j + 1], xs[j + 2], size
+                    )
                 if not separated:
                     union(i * n_cols + j, i * n_cols + j + 1)
             if i + 1 < n_rows:
                 yb = ys[i + 1]
                 if yb in ruled_ys:
                     separated = any(
-                        abs(r.pos - yb) <= EDGE_TOL and _covers(r, xs[j], xs[j + 1]) for r in inner_h
+                        abs(r.pos - yb) <= EDGE_TOL and _covers(r, xs[j], xs[j + 1])
+                        for r in inner_h
                     )
                 else:
                     separated = True  # a band split by a whitespace gap (unruled rows)
@@ -195,7 +210,7 @@ def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
         c1 = max(j for _, j in group)
         cb = (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
         lines = build_lines(page.glyphs_in(cb, pad=0))
-        text = join_wrapped([ln.text for ln in lines])
+        text = join_wrapped([ln.text_with_edge_spaces for ln in lines])
         cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, cb, text))
     cells.sort(key=lambda c: (c.row, c.col))
     row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(n_rows)]
@@ -240,7 +255,7 @@ def _projection_cuts(glyphs: Sequence[Glyph], x0: float, x1: float, size: float)
 def _split_unruled_bands(glyphs: Sequence[Glyph], ys: list[float], size: float) -> list[float]:
     """Add row boundaries inside bands that hold several rows with no rule between them."""
     out = [ys[0]]
-    for a, b in zip(ys, ys[1:]):
+    for a, b in zip(ys, ys[1:], strict=False):
         spans = sorted((g.top, g.bottom) for g in glyphs if a <= g.mid <= b)
         if spans:
             cur_end = spans[0][1]

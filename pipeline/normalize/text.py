@@ -73,7 +73,7 @@ def join_glyphs(glyphs: Sequence[GlyphLike]) -> str:
                 explicit_before.add(vi)
         else:
             vi += 1
-    gaps = [b.x0 - a.x1 for a, b in zip(visible, visible[1:])]
+    gaps = [b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)]
     tracking = max(0.0, statistics.median(gaps)) if len(gaps) >= 2 else 0.0
     out = [visible[0].text]
     for i in range(1, len(visible)):
@@ -92,16 +92,37 @@ def join_glyphs(glyphs: Sequence[GlyphLike]) -> str:
 
 def join_wrapped(lines: Sequence[str]) -> str:
     """Join lines that wrap one paragraph or cell: no break between Japanese text,
-    one space between two Latin words the wrap separated."""
+    one space between two Latin words the wrap separated, and one space where a
+    line ends or starts with a space the PDF itself stores (a wrap at a real space)."""
     out = ""
-    for line in lines:
-        line = line.strip()
+    pending_space = False
+    for raw in lines:
+        line = raw.strip()
         if not line:
             continue
-        if out and not is_cjk(out[-1]) and not is_cjk(line[0]) and out[-1].isalnum() and line[0].isalnum():
+        if out and (
+            pending_space
+            or raw[:1].isspace()
+            or (
+                not is_cjk(out[-1])
+                and not is_cjk(line[0])
+                and out[-1].isalnum()
+                and line[0].isalnum()
+            )
+        ):
             out += " "
         out += line
+        pending_space = raw[-1:].isspace()
     return out
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII and the ideographic space to ASCII, leaving ①② and kana alone
+    (NFKC would turn ② into "2", which reads as a card number)."""
+    return "".join(
+        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else (" " if ch == "\u3000" else ch)
+        for ch in text
+    )
 
 
 _WS = re.compile(r"\s+")

@@ -1,0 +1,515 @@
+"""Program cards: header, 【事業概要】, 【事業実績】, indicator tables, 担当課 line.
+
+A card is found from its 【事業概要】 label. Its header is the block of lines
+directly above the label that starts with the card number; its body runs from
+the label to the "(担当課：…)" line (or the next card), across page breaks.
+Nothing here knows the sample's names, pages or coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.document import BBox, Document, PageLayout, TextLine
+from pipeline.extract.tables import Table, find_tables, header_texts, same_header
+from pipeline.normalize.text import fold_width, join_wrapped, nfkc, squash
+
+OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
+RESULTS_LABEL = re.compile(r"^[【\[［■◆〔]?事業実績[】\]］〕]?$")
+DEPARTMENT_LINE = re.compile(r"^[(（]担当(?:課|部局|課等)[:：]")
+CARD_NUMBER = re.compile(r"^(\d{1,3})(?:[.．、)）]|\s|(?=[^\d,]))\s*(.*)$")
+BUDGET = re.compile(r"事業費\s*[:：]?\s*([\d,，]+|[-‐－—―ー])\s*千円")
+BUDGET_NOTE = re.compile(r"^[(（]\s*[①-⑳].*[)）]$")
+POLICY_HEADING = re.compile(r"^([①-⑳])\s*(\S.{5,})$")
+ITEM_MARKER = re.compile(r"^(?:[(（]\d+[)）]|[①-⑳]|\d+[.．)）]|[・※○●◆■□▪◇◎]|注\d*[:：)）])")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+MAX_HEADER_LINES = 4
+
+
+@dataclass(slots=True)
+class PlacedLine:
+    page: PageLayout
+    line: TextLine
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+    @property
+    def key(self) -> str:
+        return squash(self.line.text)
+
+
+@dataclass(slots=True)
+class IndicatorRow:
+    label: str
+    values: list[str]
+    page: int
+    bbox: BBox
+
+
+@dataclass(slots=True)
+class IndicatorTable:
+    header: list[str]  # as printed: label column(s) then one label per period column
+    label_columns: int
+    rows: list[IndicatorRow]
+    page: int
+    bbox: BBox
+    ruled_columns: bool
+
+    @property
+    def period_labels(self) -> list[str]:
+        return self.header[self.label_columns :]
+
+
+@dataclass(slots=True)
+class Department:
+    department: str
+    group: str | None
+    note: str | None
+
+
+@dataclass(slots=True)
+class ProgramCard:
+    policy_nos: tuple[int, ...]
+    card_no: int
+    title_lines: list[str]
+    program_name: str
+    budget_raw: str | None
+    budget_kyen: int | None
+    budget_note: str | None
+    overview: list[str]
+    results: list[str]
+    tables: list[IndicatorTable]
+    department_line: str | None
+    departments: list[Department]
+    source_page: int
+    printed_page: int | None
+    end_page: int
+    bbox: BBox
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def section(self) -> str:
+        return "-".join(str(n) for n in self.policy_nos)
+
+
+@dataclass(slots=True)
+class CardExtraction:
+    cards: list[ProgramCard]
+    warnings: list[str]
+
+
+def flatten(doc: Document) -> list[PlacedLine]:
+    return [PlacedLine(p, ln) for p in doc.pages for ln in p.body_lines()]
+
+
+def find_card_anchors(lines: list[PlacedLine]) -> list[int]:
+    return [i for i, pl in enumerate(lines) if OVERVIEW_LABEL.match(pl.key)]
+
+
+def find_card_header(lines: list[PlacedLine], anchor: int) -> int | None:
+    """Index of the header's first line (the one starting with the card number) above an anchor."""
+    page = lines[anchor].page
+    i = anchor - 1
+    while i >= 0 and anchor - i <= MAX_HEADER_LINES and lines[i].page is page:
+        key = lines[i].key
+        if DEPARTMENT_LINE.match(key) or OVERVIEW_LABEL.match(key) or RESULTS_LABEL.match(key):
+            return None
+        if CARD_NUMBER.match(fold_width(lines[i].text).strip()):
+            return i
+        i -= 1
+    return None
+
+
+def extract_cards(doc: Document) -> CardExtraction:
+    lines = flatten(doc)
+    anchors = find_card_anchors(lines)
+    warnings: list[str] = []
+    starts: list[tuple[int, int]] = []  # (header index, anchor index)
+    for a in anchors:
+        h = find_card_header(lines, a)
+        if h is None:
+            pl = lines[a]
+            warnings.append(
+                f"page {pl.page.number}: 【事業概要】 without a numbered card header above it; card skipped"
+            )
+            continue
+        starts.append((h, a))
+    cards: list[ProgramCard] = []
+    inside: set[int] = set()
+    ends: list[int] = []
+    for k, (h, a) in enumerate(starts):
+        limit = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        end = next((i for i in range(a + 1, limit) if DEPARTMENT_LINE.match(lines[i].key)), None)
+        ends.append(end if end is not None else limit)
+        dept_stop = end + 1 if end is not None else limit
+        if end is not None:
+            # A 担当課 line may wrap; take lines until its brackets close.
+            while (
+                dept_stop < limit
+                and _open_brackets(" ".join(pl.text for pl in lines[end:dept_stop])) > 0
+            ):
+                dept_stop += 1
+        inside.update(range(h, dept_stop))
+        cards.append(_build_card(lines, h, a, end, dept_stop, limit))
+    _assign_sections(lines, starts, inside, cards, warnings)
+    for c in cards:
+        warnings.extend(c.warnings)
+    return CardExtraction(cards, warnings)
+
+
+def _open_brackets(text: str) -> int:
+    t = nfkc(text)
+    return t.count("(") - t.count(")")
+
+
+def _build_card(
+    lines: list[PlacedLine], h: int, a: int, end: int | None, dept_stop: int, limit: int
+) -> ProgramCard:
+    head = lines[h:a]
+    start_page = head[0].page
+    warnings: list[str] = []
+    card_no, title_lines, name, budget_raw, budget, note = parse_card_header(
+        [pl.line for pl in head]
+    )
+    body_end = end if end is not None else limit
+    body = lines[a + 1 : body_end]
+    dept_text = " ".join(pl.text for pl in lines[end:dept_stop]) if end is not None else None
+    if dept_text is None:
+        warnings.append(f"page {start_page.number}: card {card_no} has no (担当課：…) line")
+
+    # Tables, page by page, inside the body's vertical extent.
+    label_ys: dict[int, list[float]] = {}
+    for pl in [lines[a], *body]:
+        if RESULTS_LABEL.match(pl.key) or OVERVIEW_LABEL.match(pl.key):
+            label_ys.setdefault(pl.page.number, []).append(pl.line.top)
+    pages: list[PageLayout] = []
+    for pl in [lines[a], *body, *(lines[end:dept_stop] if end is not None else [])]:
+        if not pages or pages[-1] is not pl.page:
+            pages.append(pl.page)
+    raw_tables: list[Table] = []
+    for page in pages:
+        top = lines[a].line.bottom if page is lines[a].page else 0.0
+        if end is not None and lines[end].page is page:
+            bottom = lines[end].line.top
+        else:
+            footer = [ln.top for ln in page.lines() if page.is_footer(ln)]
+            bottom = min(footer) if footer else page.height
+        raw_tables += find_tables(
+            page, (0.0, top, page.width, bottom), label_ys.get(page.number, [])
+        )
+
+    def in_table(pl: PlacedLine) -> bool:
+        mid = (pl.line.top + pl.line.bottom) / 2
+        return any(
+            t.page == pl.page.number and t.bbox[1] - 1 <= mid <= t.bbox[3] + 1 for t in raw_tables
+        )
+
+    text_lines = [pl for pl in body if not in_table(pl)]
+    split = next((i for i, pl in enumerate(text_lines) if RESULTS_LABEL.match(pl.key)), None)
+    if split is None:
+        warnings.append(f"page {start_page.number}: card {card_no} has no 【事業実績】 label")
+        overview_lines, results_lines = text_lines, []
+    else:
+        overview_lines, results_lines = text_lines[:split], text_lines[split + 1 :]
+    tables, table_warnings = assemble_indicator_tables(raw_tables, body)
+    warnings += [f"card {card_no}: {w}" for w in table_warnings]
+    departments = parse_department_line(dept_text) if dept_text else []
+    x0 = min(pl.line.x0 for pl in head)
+    x1 = max(pl.line.x1 for pl in head)
+    last = lines[dept_stop - 1] if dept_stop > a else lines[a]
+    bottom = last.line.bottom if last.page is start_page else start_page.height
+    return ProgramCard(
+        policy_nos=(),
+        card_no=card_no,
+        title_lines=title_lines,
+        program_name=name,
+        budget_raw=budget_raw,
+        budget_kyen=budget,
+        budget_note=note,
+        overview=paragraphs(overview_lines),
+        results=paragraphs(results_lines),
+        tables=tables,
+        department_line=dept_text,
+        departments=departments,
+        source_page=start_page.number,
+        printed_page=start_page.printed,
+        end_page=(lines[dept_stop - 1].page.number if dept_stop > a else start_page.number),
+        bbox=(x0, head[0].line.top, x1, bottom),
+        warnings=warnings,
+    )
+
+
+def parse_card_header(
+    head: list[TextLine],
+) -> tuple[int, list[str], str, str | None, int | None, str | None]:
+    """(card number, title lines, program name, budget as printed, budget in 千円, budget note)."""
+    texts = [fold_width(ln.text).strip() for ln in head]
+    m = CARD_NUMBER.match(texts[0])
+    assert m is not None  # find_card_header guarantees it
+    card_no = int(m.group(1))
+    texts[0] = m.group(2)
+    budget_raw: str | None = None
+    budget: int | None = None
+    note: str | None = None
+    name_parts: list[str] = []
+    # The original (un-NFKC'd) text keeps full-width characters as printed.
+    originals = [ln.text.strip() for ln in head]
+    originals[0] = _strip_number(originals[0])
+    for text, original in zip(texts, originals, strict=False):
+        bm = BUDGET.search(text)
+        if bm:
+            budget_raw = bm.group(1)
+            digits = bm.group(1).replace(",", "").replace("，", "")
+            budget = int(digits) if digits.isdigit() else None
+            cut = _original_cut(original, text, bm.start())
+            original = original[:cut].rstrip(" ：:")
+        if BUDGET_NOTE.match(re.sub(r"\s+", "", fold_width(original))):
+            note = original
+            continue
+        if original:
+            name_parts.append(original)
+    # A title of several enumerated programs ("①…", "②…") is kept item by item;
+    # its name lists the items without their markers.
+    items: list[list[str]] = []
+    for part in name_parts:
+        if not items or part[:1] in CIRCLED:
+            items.append([part])
+        else:
+            items[-1].append(part)
+    title_lines = [join_wrapped(item) for item in items]
+    if len(title_lines) >= 2 and all(t[:1] in CIRCLED for t in title_lines):
+        name = " ".join(t[1:].strip() for t in title_lines)
+    else:
+        name = join_wrapped(name_parts)
+    return card_no, title_lines, name, budget_raw, budget, note
+
+
+def _strip_number(text: str) -> str:
+    # fold_width maps one character to one character, so positions carry over.
+    m = CARD_NUMBER.match(fold_width(text).strip())
+    if not m:
+        return text
+    t = text.strip()
+    return t[len(t) - len(m.group(2)) :].strip() if m.group(2) else ""
+
+
+def _original_cut(original: str, normalized: str, index: int) -> int:
+    """Position in `original` of `index` in its fold_width form (the same, char for char)."""
+    return index
+
+
+def parse_department_line(text: str) -> list[Department]:
+    """ "(担当課：労政・能力開発課 産業人財確保支援グループ (中南地域県民局))" → departments."""
+    t = nfkc(text).strip()
+    t = re.sub(r"^[(]担当(?:課|部局|課等)[:]\s*", "", t)
+    if t.endswith(")"):
+        t = t[:-1]
+    out: list[Department] = []
+    for part in _split_top_level(t, "、,"):
+        part = part.strip()
+        note = None
+        nm = re.search(r"\s*\(([^()]*)\)\s*$", part)
+        if nm:
+            note = nm.group(1).strip()
+            part = part[: nm.start()].strip()
+        if " " in part:
+            dept, group = part.split(" ", 1)
+        else:
+            gm = re.match(r"^(.+?[課局室所部])(.+(?:グループ|チーム|班|係))$", part)
+            dept, group = (gm.group(1), gm.group(2)) if gm else (part, None)
+        if out and group is None and not re.search(r"[課局室所部]$", dept):
+            # "課 Aグループ、Bグループ": a second group of the same department.
+            prev = out[-1]
+            prev.group = f"{prev.group}、{dept}" if prev.group else dept
+            prev.note = prev.note or note
+            continue
+        out.append(Department(dept.strip(), group.strip() if group else None, note))
+    return out
+
+
+def _split_top_level(text: str, seps: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch in seps and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    return [p for p in parts if p.strip()]
+
+
+def paragraphs(lines: list[PlacedLine]) -> list[str]:
+    """Paragraphs and numbered items in order: wrap breaks removed, paragraph breaks kept.
+
+    A line opens a new paragraph when it starts with an item marker, when the
+    line before it stopped short of the right margin, or when it is indented
+    past the left margin (a first-line indent) outside a hanging-indent item.
+    """
+    out: list[list[str]] = []
+    if not lines:
+        return []
+    # Margins are the page's text column, not this block's: a block of short lines has none of its own.
+    left: dict[int, float] = {}
+    right: dict[int, float] = {}
+    for pl in lines:
+        n = pl.page.number
+        if n not in left:
+            column = pl.page.body_lines()
+            left[n] = min(ln.x0 for ln in column)
+            right[n] = max(ln.x1 for ln in column)
+    prev: PlacedLine | None = None
+    hang_x: float | None = None  # where the text of the open item starts, after its marker
+    for pl in lines:
+        ln = pl.line
+        size = ln.size
+        marker = ITEM_MARKER.match(fold_width(ln.text).strip())
+        indented = ln.x0 > left[pl.page.number] + 0.5 * size
+        # Japanese paragraphs open with a one-character indent or an item marker; a line
+        # that merely stops short (kinsoku, narrow Latin glyphs) does not end one. Inside an
+        # item, lines aligned under the item's text (a hanging indent) continue it.
+        if hang_x is not None and not marker and abs(ln.x0 - hang_x) <= 0.4 * size:
+            # Under the item's text; when that is also where a paragraph's first-line
+            # indent falls, only a previous line that stopped well short ends the item.
+            first_line_indent = abs(ln.x0 - (left[pl.page.number] + size)) <= 0.4 * size
+            prev_short = (
+                prev is not None and prev.line.x1 < right[prev.page.number] - 2 * prev.line.size
+            )
+            new = first_line_indent and prev_short
+        else:
+            new = not out or bool(marker) or indented
+        if new:
+            out.append([ln.text])
+            hang_x = _text_start_after(ln, marker.group(0)) if marker else None
+        else:
+            out[-1].append(ln.text)
+        prev = pl
+    return [join_wrapped(p) for p in out]
+
+
+def _text_start_after(line: TextLine, marker: str) -> float | None:
+    """x of the first glyph after an item marker (the hanging indent of its continuation lines)."""
+    want = len(re.sub(r"\s+", "", marker))
+    seen = 0
+    for g in line.glyphs:
+        if g.text.isspace():
+            continue
+        if seen >= want:
+            return g.x0
+        seen += len(g.text)
+    return None
+
+
+def assemble_indicator_tables(
+    raw: list[Table], body: list[PlacedLine]
+) -> tuple[list[IndicatorTable], list[str]]:
+    """Turn grids into indicator tables; a headerless grid, or one repeating the
+    header at the top of the next page, continues the table before it."""
+    out: list[IndicatorTable] = []
+    warnings: list[str] = []
+    for t in raw:
+        header = header_texts(t)
+        has_header = looks_like_header(header)
+        prev = out[-1] if out else None
+        continues = prev is not None and t.page != prev.page and not _text_between(prev, t, body)
+        start_row = 1 if has_header else 0
+        if prev is not None and continues and (not has_header or same_header(header, prev.header)):
+            target = prev
+            if len(header) != len(prev.header) and not has_header:
+                warnings.append(
+                    f"page {t.page}: continued table has {t.n_cols} columns, expected {len(prev.header)}"
+                )
+        elif has_header:
+            label_cols = _label_columns(t)
+            target = IndicatorTable(header, label_cols, [], t.page, t.bbox, t.ruled_columns)
+            out.append(target)
+        else:
+            warnings.append(f"page {t.page}: a table without a header row was skipped")
+            continue
+        for r in range(start_row, t.n_rows):
+            cells = [t.cell_at(r, j) for j in range(t.n_cols)]
+            texts = [c.text if c is not None else "" for c in cells]
+            labels = []
+            for j in range(target.label_columns):
+                if texts[j] and (not labels or labels[-1] != texts[j]):
+                    labels.append(texts[j])
+            values = texts[target.label_columns :]
+            if not any(labels) and not any(values):
+                continue
+            target.rows.append(IndicatorRow(_join_labels(labels), values, t.page, t.row_boxes[r]))
+    return out, warnings
+
+
+def _join_labels(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        out = f"{out} {p}" if out else p
+    return out
+
+
+def looks_like_header(header: list[str]) -> bool:
+    """A header row names periods ("元年度", "2年度", "R3") in its value columns."""
+    return sum(1 for h in header[1:] if re.search(r"(年度?|^[RHS]\d+)", nfkc(h))) >= 1 and not any(
+        re.search(r"\d+\s*[件名回社]", nfkc(h)) for h in header
+    )
+
+
+def _label_columns(t: Table) -> int:
+    """Columns covered by the header's first cell (two for a parent/sub-label column)."""
+    first = t.cell_at(0, 0)
+    return first.colspan if first is not None else 1
+
+
+def _text_between(prev: IndicatorTable, t: Table, body: list[PlacedLine]) -> bool:
+    """Is there card text after the previous table and before this one?"""
+    for pl in body:
+        n = pl.page.number
+        mid = (pl.line.top + pl.line.bottom) / 2
+        after_prev = n > prev.rows[-1].page if prev.rows else n > prev.page
+        after_prev = after_prev or (
+            n == (prev.rows[-1].page if prev.rows else prev.page)
+            and mid > (prev.rows[-1].bbox[3] if prev.rows else prev.bbox[3])
+        )
+        before_t = n < t.page or (n == t.page and mid < t.bbox[1])
+        if after_prev and before_t:
+            return True
+    return False
+
+
+def _assign_sections(
+    lines: list[PlacedLine],
+    starts: list[tuple[int, int]],
+    inside: set[int],
+    cards: list[ProgramCard],
+    warnings: list[str],
+) -> None:
+    """Each card belongs to the policy heading group (①, or ⑥⑦ together) last seen before it."""
+    groups: list[tuple[int, list[int]]] = []  # (line index, policy numbers)
+    prev_heading = -2
+    for i, pl in enumerate(lines):
+        if i in inside:
+            continue
+        m = POLICY_HEADING.match(pl.text.strip())
+        if not m:
+            continue
+        no = CIRCLED.index(m.group(1)) + 1
+        if groups and prev_heading == i - 1 and pl.page is lines[i - 1].page:
+            groups[-1][1].append(no)
+        else:
+            groups.append((i, [no]))
+        prev_heading = i
+    for card, (h, _) in zip(cards, starts, strict=False):
+        current = [g for g in groups if g[0] < h]
+        if not current:
+            card.warnings.append(
+                f"page {card.source_page}: card {card.card_no} comes before any policy heading"
+            )
+            continue
+        card.policy_nos = tuple(current[-1][1])

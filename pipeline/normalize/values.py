@@ -1,0 +1,77 @@
+"""Indicator cell values: "1,514件" → 1514.0 件, with status and qualifier.
+
+The raw text is always kept by the caller; these functions only add meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.normalize.text import nfkc
+
+STATUS_REPORTED = "reported"
+STATUS_NOT_REPORTED = "not_reported"  # "—", "-", blank
+STATUS_NOT_HELD = "not_held"  # "中止", "…実績なし"
+STATUS_MULTIPLE = "multiple"  # two quantities in one cell
+STATUS_TEXT = "text"  # words without a quantity ("随時")
+STATUSES = (STATUS_REPORTED, STATUS_NOT_REPORTED, STATUS_NOT_HELD, STATUS_MULTIPLE, STATUS_TEXT)
+
+QUALIFIERS = ("約", "延べ", "各", "計", "最大", "累計")
+
+_DASHES = set("-‐‑‒–—―−－ー~〜 ")
+_NOT_HELD = re.compile(r"中止|実績なし|未実施|開催なし|見送")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
+_QUANTITY = re.compile(
+    r"^(?P<qual>約|延べ|延|各|計|最大|累計)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s()（）]*)$"
+)
+# Units counted in whole things: their values can never be negative.
+COUNT_UNITS = frozenset(
+    "件 名 回 社 校 人 者 部 本 個 品 施設 事業者 団体 法人 大学 商品 分野 動画 企業・団体 ヶ国・地域 か国 店舗 箇所 市町村 日 時間 コース".split()
+)
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    value: float | None
+    unit: str | None
+    qualifier: str | None
+    status: str
+
+
+def parse_number(text: str) -> float | None:
+    """ "1,514" → 1514.0; "▲3.3" / "△3.3" → -3.3; anything else → None."""
+    t = nfkc(text).strip().replace(" ", "")
+    sign = 1.0
+    if t[:1] in ("▲", "△", "-", "−"):
+        sign, t = -1.0, t[1:]
+    if not t or not re.fullmatch(r"\d[\d,]*(?:\.\d+)?|\.\d+", t):
+        return None
+    if "," in t and not re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", t):
+        return None
+    return sign * float(t.replace(",", ""))
+
+
+def parse_value(raw: str | None) -> ParsedValue:
+    """Meaning of one indicator cell as printed."""
+    text = nfkc(raw or "").strip()
+    if not text or all(ch in _DASHES for ch in text):
+        return ParsedValue(None, None, None, STATUS_NOT_REPORTED)
+    if _NOT_HELD.search(text):
+        return ParsedValue(None, None, None, STATUS_NOT_HELD)
+    numbers = _NUMBER.findall(text)
+    if not numbers:
+        return ParsedValue(None, None, None, STATUS_TEXT)
+    if len(numbers) > 1:
+        return ParsedValue(None, None, None, STATUS_MULTIPLE)
+    m = _QUANTITY.match(text)
+    if not m:
+        # One number inside other words ("R2年度のみ", "(累計)3件"): kept as text, not guessed.
+        return ParsedValue(None, None, None, STATUS_TEXT)
+    value = parse_number(m.group("num"))
+    if value is None:
+        return ParsedValue(None, None, None, STATUS_TEXT)
+    qual = m.group("qual")
+    if qual == "延":
+        qual = "延べ"
+    return ParsedValue(value, m.group("unit") or None, qual, STATUS_REPORTED)

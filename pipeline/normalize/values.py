@@ -25,10 +25,6 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 _QUANTITY = re.compile(
     r"^(?P<qual>約|延べ|延|各|計|最大|累計)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s()（）]*)$"
 )
-# Units counted in whole things: their values can never be negative.
-COUNT_UNITS = frozenset(
-    "件 名 回 社 校 人 者 部 本 個 品 施設 事業者 団体 法人 大学 商品 分野 動画 企業・団体 ヶ国・地域 か国 店舗 箇所 市町村 日 時間 コース".split()
-)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,85 @@
+"""Named checks over the curated frames: pandera schemas plus cross-checks.
+
+Every failure becomes a Finding with a stable check id, a severity and, where
+the row has one, the page and bbox to look at in the PDF.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.errors
+
+from pipeline.records import Finding
+from schemas import DATASETS
+
+
+def schema_findings(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """Validate one dataset lazily; return the coerced frame and one finding per failure case."""
+    model = DATASETS[name]
+    try:
+        return model.validate(df, lazy=True), []
+    except pandera.errors.SchemaErrors as e:
+        findings = []
+        for case in e.failure_cases.itertuples(index=False):
+            idx = case.index
+            page = bbox = None
+            if isinstance(idx, int) and idx in df.index:
+                row = df.loc[idx]
+                page = int(row["source_page"]) if pd.notna(row.get("source_page")) else None
+                if all(k in row for k in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")):
+                    bbox = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
+            findings.append(
+                Finding(
+                    f"schema.{name}.{case.column or 'dataframe'}.{case.check}",
+                    "error",
+                    f"{name}: {case.column or '(row)'} fails {case.check}: {case.failure_case!r}",
+                    page,
+                    bbox,
+                )
+            )
+        return df, findings
+
+
+def card_numbering_findings(cards: pd.DataFrame) -> list[Finding]:
+    """Cards of a section are numbered 1..n without gaps; a gap means a card was missed."""
+    out = []
+    for section, group in cards.groupby("section", sort=False):
+        nos = list(group["card_no"])
+        expected = list(range(1, len(nos) + 1))
+        if nos != expected:
+            out.append(
+                Finding(
+                    "cards.numbering",
+                    "warning",
+                    f"section {section}: card numbers {nos} are not 1..{len(nos)} in order",
+                    int(group["source_page"].iloc[0]),
+                )
+            )
+    return out
+
+
+def card_content_findings(cards: pd.DataFrame) -> list[Finding]:
+    out = []
+    for row in cards.itertuples(index=False):
+        where = (row.bbox_x0, row.bbox_top, row.bbox_x1, row.bbox_bottom)
+        if row.budget_kyen is None or pd.isna(row.budget_kyen):
+            out.append(
+                Finding(
+                    "cards.budget_not_numeric",
+                    "warning",
+                    f"section {row.section} card {row.card_no}: 事業費 printed as {row.budget_raw!r}, not a number",
+                    int(row.source_page),
+                    where,
+                )
+            )
+        if row.n_tables == 0:
+            out.append(
+                Finding(
+                    "cards.no_indicator_table",
+                    "warning",
+                    f"section {row.section} card {row.card_no}: no indicator table found",
+                    int(row.source_page),
+                    where,
+                )
+            )
+    return out

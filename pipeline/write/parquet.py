@@ -1,0 +1,102 @@
+"""Deterministic Parquet, Hive-partitioned by fiscal year, published atomically.
+
+A run writes every dataset of a release into a staging folder beside the
+target; publishing swaps each partition folder in with a rename, so readers
+see either the old or the new partition, never a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas.common import PARTITION, arrow_schema
+
+DATA_FILE = "part-0.parquet"
+
+
+def write_partition(
+    df: pd.DataFrame,
+    model: type,
+    types: dict[str, pa.DataType],
+    sort_keys: list[str],
+    folder: Path,
+    metadata: dict[str, str],
+) -> Path:
+    """Write one dataset partition: same rows in → same bytes out."""
+    schema = arrow_schema(model, types)
+    frame = df.sort_values(sort_keys, kind="stable").reset_index(drop=True) if len(df) else df
+    columns = {}
+    for field in schema:
+        values = frame[field.name].tolist() if len(frame) else []
+        columns[field.name] = pa.array(
+            [None if _is_missing(v) else v for v in values], type=field.type
+        )
+    table = pa.table(columns, schema=schema)
+    table = table.replace_schema_metadata({k: v for k, v in sorted(metadata.items())})
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DATA_FILE
+    pq.write_table(table, path, compression="zstd", write_statistics=True, use_dictionary=True)
+    return path
+
+
+def _is_missing(v: object) -> bool:
+    if v is None or v is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(v)) if not isinstance(v, (list, tuple)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def partition_dir(root: Path, dataset: str, fiscal_year: int) -> Path:
+    return root / dataset / f"{PARTITION}={fiscal_year}"
+
+
+def write_json(path: Path, payload: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    os.replace(tmp, path)
+
+
+def new_staging(out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f".staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    return staging
+
+
+def clean_stale_staging(out: Path) -> None:
+    """Remove staging folders left by runs that were killed."""
+    if not out.exists():
+        return
+    for p in out.glob(".staging-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in out.glob("**/.old-*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def publish(staging: Path, out: Path, relative_dirs: list[Path]) -> None:
+    """Move each staged partition folder into `out`, replacing the previous one by rename."""
+    for rel in relative_dirs:
+        src = staging / rel
+        dst = out / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        old = dst.parent / f".old-{dst.name}-{os.getpid()}"
+        if dst.exists():
+            os.replace(dst, old)
+        os.replace(src, dst)
+        if old.exists():
+            shutil.rmtree(old)
+    shutil.rmtree(staging, ignore_errors=True)

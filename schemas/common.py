@@ -1,0 +1,49 @@
+"""Shared column helpers and checks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+
+PARTITION = "fiscal_year"
+
+
+def provenance_fields() -> dict[str, pa_arrow.DataType]:
+    return {
+        "source_page": pa_arrow.int32(),
+        "printed_page": pa_arrow.int32(),
+        "bbox_x0": pa_arrow.float64(),
+        "bbox_top": pa_arrow.float64(),
+        "bbox_x1": pa_arrow.float64(),
+        "bbox_bottom": pa_arrow.float64(),
+    }
+
+
+def is_list_of_str(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v is not None and all(isinstance(x, str) for x in list(v)))
+
+
+def is_list_of_int(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v is not None and len(v) > 0 and all(int(x) == x for x in list(v)))
+
+
+def arrow_schema(
+    model: type[pa.DataFrameModel], types: dict[str, pa_arrow.DataType]
+) -> pa_arrow.Schema:
+    """The Arrow schema of a dataset file, with each field's description from the model."""
+    schema = model.to_schema()
+    fields = []
+    for name, typ in types.items():
+        if name == PARTITION:
+            continue  # lives in the Hive path, not in the files
+        col = schema.columns[name]
+        fields.append(
+            pa_arrow.field(
+                name,
+                typ,
+                nullable=bool(col.nullable),
+                metadata={"description": col.description or ""},
+            )
+        )
+    return pa_arrow.schema(fields)

@@ -1,0 +1,155 @@
+"""indicators: one row per indicator per period column of a card's indicator table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.common import provenance_fields
+from schemas.program_cards import SECTION_PATTERN
+
+STATUSES = ["reported", "not_reported", "not_held", "multiple", "text"]
+QUALIFIERS = ["約", "延べ", "各", "計", "最大", "累計"]
+# Period columns reach back a few years at most; farther is a misread header.
+MAX_PERIOD_LOOKBACK = 10
+# Units counted in whole things: a negative value there is a misread.
+COUNT_UNITS = [
+    "件",
+    "名",
+    "回",
+    "社",
+    "校",
+    "人",
+    "者",
+    "部",
+    "本",
+    "個",
+    "品",
+    "施設",
+    "事業者",
+    "団体",
+    "法人",
+    "大学",
+    "商品",
+    "分野",
+    "動画",
+    "企業・団体",
+    "ヶ国・地域",
+    "か国",
+    "店舗",
+    "箇所",
+]
+
+
+class Indicators(pa.DataFrameModel):
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
+    )
+    section: Series[str] = pa.Field(
+        str_matches=SECTION_PATTERN, description="Policy section of the card"
+    )
+    card_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Card number within its section")
+    program_key: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="Join key of the card's program (see program_cards)",
+    )
+    program_name: Series[str] = pa.Field(description="Program name of the card")
+    table_no: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Indicator table number within the card (1-based)"
+    )
+    row_no: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Row number within the table (1-based, header excluded)"
+    )
+    indicator: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description='項目名; a two-level label is "parent sub-label"'
+    )
+    indicator_inherited: Series[pd.BooleanDtype] = pa.Field(
+        description="The 項目名 cell was empty; the label was carried down from the row above (a further measure of it)"
+    )
+    period_label: Series[str] = pa.Field(
+        description='Column header as printed, e.g. "元年度", "2年度"'
+    )
+    period_year: Series[pd.Int64Dtype] = pa.Field(
+        description="Western year of the column (元年度 → 2019 in a 令和 report)"
+    )
+    period_year_inferred: Series[pd.BooleanDtype] = pa.Field(
+        description="period_year was set by column position because the printed header repeats or lacks a year"
+    )
+    value_raw: Series[str] = pa.Field(description='Cell text verbatim ("" for an empty cell)')
+    value: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, description="Parsed number when the cell holds one quantity"
+    )
+    unit: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="Unit printed after the number (件, 名, %, 千円, …)"
+    )
+    qualifier: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        isin=QUALIFIERS,
+        description="Qualifier printed before the number: 約 (about), 延べ (cumulative count), 各 (each), …",
+    )
+    status: Series[str] = pa.Field(
+        isin=STATUSES,
+        description="reported | not_reported (—, blank) | not_held (中止, 実績なし) | multiple (two quantities in the cell) | text (words only)",
+    )
+    source_page: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Physical page (1-based) of the table row"
+    )
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Printed page number of that page"
+    )
+    bbox_x0: Series[float] = pa.Field(description="Table row bounding box, points from the left")
+    bbox_top: Series[float] = pa.Field(description="…from the top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
+
+    @pa.dataframe_check(name="value_only_when_reported")
+    def _value_when_reported(cls, df: pd.DataFrame) -> pd.Series:
+        return df["value"].isna() | (df["status"] == "reported")
+
+    @pa.dataframe_check(name="count_units_not_negative")
+    def _counts(cls, df: pd.DataFrame) -> pd.Series:
+        return ~(df["unit"].isin(COUNT_UNITS).fillna(False) & (df["value"] < 0).fillna(False))
+
+    @pa.dataframe_check(name="period_year_within_report_range")
+    def _period(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["period_year"] <= df["fiscal_year"]) & (
+            df["period_year"] >= df["fiscal_year"] - MAX_PERIOD_LOOKBACK
+        )
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = [
+            "fiscal_year",
+            "section",
+            "card_no",
+            "table_no",
+            "row_no",
+            "period_label",
+            "period_year",
+        ]
+
+
+ARROW_TYPES: dict[str, pa_arrow.DataType] = {
+    "fiscal_year": pa_arrow.int32(),
+    "section": pa_arrow.string(),
+    "card_no": pa_arrow.int32(),
+    "program_key": pa_arrow.string(),
+    "program_name": pa_arrow.string(),
+    "table_no": pa_arrow.int32(),
+    "row_no": pa_arrow.int32(),
+    "indicator": pa_arrow.string(),
+    "indicator_inherited": pa_arrow.bool_(),
+    "period_label": pa_arrow.string(),
+    "period_year": pa_arrow.int32(),
+    "period_year_inferred": pa_arrow.bool_(),
+    "value_raw": pa_arrow.string(),
+    "value": pa_arrow.float64(),
+    "unit": pa_arrow.string(),
+    "qualifier": pa_arrow.string(),
+    "status": pa_arrow.string(),
+    **provenance_fields(),
+}
+SORT_KEYS = ["section", "card_no", "table_no", "row_no", "period_year", "period_label"]

@@ -1,0 +1,135 @@
+"""program_cards: one row per program card of a policy section."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.common import is_list_of_int, is_list_of_str, provenance_fields
+
+SECTION_PATTERN = r"^\d+(-\d+)*$"
+
+
+class ProgramCards(pa.DataFrameModel):
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1989,
+        le=2100,
+        description="Fiscal year the report covers (令和2年度 → 2020); Hive partition key",
+    )
+    section: Series[str] = pa.Field(
+        str_matches=SECTION_PATTERN,
+        description='Policy section as printed: "1"…"8", "6-7" for a shared section',
+    )
+    policy_nos: Series[object] = pa.Field(description="Policy numbers (①…⑧) the section covers")
+    card_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Card number within its section")
+    program_key: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="Join key: program name NFKC-normalized, without spaces or a trailing (再掲)",
+    )
+    program_name: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="Program name as printed in the card header (wrapped title lines joined)",
+    )
+    title_lines: Series[object] = pa.Field(
+        description="Title items as printed when a card names several programs (①…, ②…)"
+    )
+    is_repost: Series[pd.BooleanDtype] = pa.Field(
+        description="Card re-lists a program of another section: name ends with (再掲)"
+    )
+    budget_kyen: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="事業費 in thousand yen (千円); null when the card prints no number",
+    )
+    budget_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description='事業費 as printed (e.g. "3,254", "-")'
+    )
+    budget_note: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="Breakdown printed under the budget, e.g. (①23,256 ②27,229)"
+    )
+    overview: Series[str] = pa.Field(
+        description="【事業概要】 text; paragraphs separated by newlines, line wraps removed"
+    )
+    results: Series[str] = pa.Field(
+        description="【事業実績】 text; paragraphs and numbered items separated by newlines"
+    )
+    department: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="First department (課) of the 担当課 line"
+    )
+    group: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="Its group (グループ); several groups of one department joined with 、",
+    )
+    department_note: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="Parenthesised note of the first department, e.g. a regional office",
+    )
+    additional_departments: Series[object] = pa.Field(
+        description='Further "department group" entries of the 担当課 line'
+    )
+    department_line: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="The 担当課 line as printed"
+    )
+    n_tables: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, description="Number of indicator tables on the card"
+    )
+    end_page: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Physical page where the card ends"
+    )
+    source_page: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Physical page (1-based) where the card starts"
+    )
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Page number printed in that page's footer"
+    )
+    bbox_x0: Series[float] = pa.Field(
+        description="Card header bounding box on source_page, points from the left"
+    )
+    bbox_top: Series[float] = pa.Field(description="…from the top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge (end of the card on that page)")
+
+    @pa.check("policy_nos", name="policy_nos_are_ints")
+    def _policy_nos(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_int(s)
+
+    @pa.check("title_lines", name="title_lines_are_strings")
+    def _title_lines(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_str(s)
+
+    @pa.check("additional_departments", name="additional_departments_are_strings")
+    def _additional(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_str(s)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["fiscal_year", "section", "card_no"]
+
+
+ARROW_TYPES: dict[str, pa_arrow.DataType] = {
+    "fiscal_year": pa_arrow.int32(),
+    "section": pa_arrow.string(),
+    "policy_nos": pa_arrow.list_(pa_arrow.int16()),
+    "card_no": pa_arrow.int32(),
+    "program_key": pa_arrow.string(),
+    "program_name": pa_arrow.string(),
+    "title_lines": pa_arrow.list_(pa_arrow.string()),
+    "is_repost": pa_arrow.bool_(),
+    "budget_kyen": pa_arrow.int64(),
+    "budget_raw": pa_arrow.string(),
+    "budget_note": pa_arrow.string(),
+    "overview": pa_arrow.string(),
+    "results": pa_arrow.string(),
+    "department": pa_arrow.string(),
+    "group": pa_arrow.string(),
+    "department_note": pa_arrow.string(),
+    "additional_departments": pa_arrow.list_(pa_arrow.string()),
+    "department_line": pa_arrow.string(),
+    "n_tables": pa_arrow.int32(),
+    "end_page": pa_arrow.int32(),
+    **provenance_fields(),
+}
+SORT_KEYS = ["section", "card_no"]

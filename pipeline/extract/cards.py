@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract.document import BBox, Document, PageLayout, TextLine
-from pipeline.extract.tables import Table, find_tables, header_texts, same_header
+from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
 from pipeline.normalize.text import fold_width, join_wrapped, nfkc, squash
 
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
@@ -57,6 +57,7 @@ class IndicatorTable:
     page: int
     bbox: BBox
     ruled_columns: bool
+    col_edges: list[float]
 
     @property
     def period_labels(self) -> list[str]:
@@ -214,7 +215,8 @@ def _build_card(
         overview_lines, results_lines = text_lines, []
     else:
         overview_lines, results_lines = text_lines[:split], text_lines[split + 1 :]
-    tables, table_warnings = assemble_indicator_tables(raw_tables, body)
+    page_of = {p.number: p for p in pages}
+    tables, table_warnings = assemble_indicator_tables(raw_tables, body, page_of)
     warnings += [f"card {card_no}: {w}" for w in table_warnings]
     departments = parse_department_line(dept_text) if dept_text else []
     x0 = min(pl.line.x0 for pl in head)
@@ -375,14 +377,17 @@ def paragraphs(lines: list[PlacedLine]) -> list[str]:
         # Japanese paragraphs open with a one-character indent or an item marker; a line
         # that merely stops short (kinsoku, narrow Latin glyphs) does not end one. Inside an
         # item, lines aligned under the item's text (a hanging indent) continue it.
-        if hang_x is not None and not marker and abs(ln.x0 - hang_x) <= 0.4 * size:
-            # Under the item's text; when that is also where a paragraph's first-line
-            # indent falls, only a previous line that stopped well short ends the item.
+        if hang_x is not None and not marker and indented:
+            # Inside an item, indented lines hang under its text. Only a line at the
+            # standard first-line indent may instead open a paragraph: when that is
+            # also where the item's text hangs, a previous line that stopped well
+            # short decides.
             first_line_indent = abs(ln.x0 - (left[pl.page.number] + size)) <= 0.4 * size
+            under_item = abs(ln.x0 - hang_x) <= 0.4 * size
             prev_short = (
                 prev is not None and prev.line.x1 < right[prev.page.number] - 2 * prev.line.size
             )
-            new = first_line_indent and prev_short
+            new = first_line_indent and (prev_short or not under_item)
         else:
             new = not out or bool(marker) or indented
         if new:
@@ -408,7 +413,7 @@ def _text_start_after(line: TextLine, marker: str) -> float | None:
 
 
 def assemble_indicator_tables(
-    raw: list[Table], body: list[PlacedLine]
+    raw: list[Table], body: list[PlacedLine], pages: dict[int, PageLayout]
 ) -> tuple[list[IndicatorTable], list[str]]:
     """Turn grids into indicator tables; a headerless grid, or one repeating the
     header at the top of the next page, continues the table before it."""
@@ -422,13 +427,18 @@ def assemble_indicator_tables(
         start_row = 1 if has_header else 0
         if prev is not None and continues and (not has_header or same_header(header, prev.header)):
             target = prev
-            if len(header) != len(prev.header) and not has_header:
+            if not has_header and not t.ruled_columns and t.n_cols != len(prev.header):
+                # Unruled and headerless: its columns are those of the part it continues.
+                t = regrid(pages[t.page], t, prev.col_edges)
+            if t.n_cols != len(prev.header):
                 warnings.append(
                     f"page {t.page}: continued table has {t.n_cols} columns, expected {len(prev.header)}"
                 )
         elif has_header:
             label_cols = _label_columns(t)
-            target = IndicatorTable(header, label_cols, [], t.page, t.bbox, t.ruled_columns)
+            target = IndicatorTable(
+                header, label_cols, [], t.page, t.bbox, t.ruled_columns, t.col_edges
+            )
             out.append(target)
         else:
             warnings.append(f"page {t.page}: a table without a header row was skipped")

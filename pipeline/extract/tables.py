@@ -42,6 +42,7 @@ class Table:
     col_edges: list[float]
     ruled_columns: bool  # False when columns were inferred from text alignment
     row_boxes: list[BBox] = field(default_factory=list)
+    edges: list[Rule] = field(default_factory=list, repr=False)  # the long rules it was built from
 
     def cell_at(self, row: int, col: int) -> Cell | None:
         for c in self.cells:
@@ -119,7 +120,14 @@ def _crossed(page: PageLayout, top: float, bottom: float) -> bool:
     )
 
 
-def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
+def regrid(page: PageLayout, table: Table, col_edges: Sequence[float]) -> Table:
+    """Rebuild an unruled table on given column edges (those of the table it continues)."""
+    return _build_table(page, table.edges, forced_columns=col_edges)
+
+
+def _build_table(
+    page: PageLayout, edges: list[Rule], forced_columns: Sequence[float] | None = None
+) -> Table:
     x0 = min(r.start for r in edges)
     x1 = max(r.end for r in edges)
     top, bottom = edges[0].pos, edges[-1].pos
@@ -146,6 +154,9 @@ def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
     ys = _cluster([r.pos for r in inner_h] + [top, bottom])
     if ruled_columns:
         xs = _cluster([r.pos for r in interior_v] + [x0, x1])
+    elif forced_columns is not None:
+        xs = [x0, *(x for x in forced_columns if x0 + EDGE_TOL < x < x1 - EDGE_TOL), x1]
+        ys = _split_unruled_bands(glyphs, ys, size)
     else:
         partial_ends = [
             e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
@@ -214,7 +225,7 @@ def _build_table(page: PageLayout, edges: list[Rule]) -> Table:
         cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, cb, text))
     cells.sort(key=lambda c: (c.row, c.col))
     row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(n_rows)]
-    return Table(page.number, bbox, cells, n_rows, n_cols, xs, ruled_columns, row_boxes)
+    return Table(page.number, bbox, cells, n_rows, n_cols, xs, ruled_columns, row_boxes, edges)
 
 
 def _text_spans(

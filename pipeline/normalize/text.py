@@ -73,8 +73,14 @@ def join_glyphs(glyphs: Sequence[GlyphLike]) -> str:
                 explicit_before.add(vi)
         else:
             vi += 1
-    gaps = [b.x0 - a.x1 for a, b in zip(visible, visible[1:], strict=False)]
-    tracking = max(0.0, statistics.median(gaps)) if len(gaps) >= 2 else 0.0
+    pairs = list(zip(visible, visible[1:], strict=False))
+    gaps = [b.x0 - a.x1 for a, b in pairs]
+    # The line's tracking (justification, letter-spacing) from same-script pairs:
+    # the gaps a word processor adds between Japanese and Latin runs would inflate it.
+    same = [
+        g for g, (a, b) in zip(gaps, pairs, strict=True) if is_cjk(a.text[-1]) == is_cjk(b.text[0])
+    ]
+    tracking = max(0.0, statistics.median(same or gaps)) if len(gaps) >= 2 else 0.0
     out = [visible[0].text]
     for i in range(1, len(visible)):
         a, b = visible[i - 1], visible[i]
@@ -91,8 +97,8 @@ def join_glyphs(glyphs: Sequence[GlyphLike]) -> str:
 
 
 def join_wrapped(lines: Sequence[str]) -> str:
-    """Join lines that wrap one paragraph or cell: no break between Japanese text,
-    one space between two Latin words the wrap separated, and one space where a
+    """Join lines that wrap one paragraph or cell: no break between Japanese text or
+    digits, one space between two Latin words the wrap separated, and one space where a
     line ends or starts with a space the PDF itself stores (a wrap at a real space)."""
     out = ""
     pending_space = False
@@ -103,17 +109,18 @@ def join_wrapped(lines: Sequence[str]) -> str:
         if out and (
             pending_space
             or raw[:1].isspace()
-            or (
-                not is_cjk(out[-1])
-                and not is_cjk(line[0])
-                and out[-1].isalnum()
-                and line[0].isalnum()
-            )
+            # Word processors wrap Latin text only at spaces, so a wrap between two
+            # letters was a space; digits split by a wrap ("12|0") were one number.
+            or (_ascii_letter(out[-1]) and _ascii_letter(line[0]))
         ):
             out += " "
         out += line
         pending_space = raw[-1:].isspace()
     return out
+
+
+def _ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def fold_width(text: str) -> str:

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+# The fy2020 PDF is the project's embedded sample; the fy2021 edition lives with the tests.
+EDITIONS = {
+    "fy2020": (ROOT / "raw" / "fy2020" / "report.pdf", DATA / "fy2020" / "truth.json"),
+    "fy2021": (DATA / "fy2021" / "report.pdf", DATA / "fy2021" / "truth.json"),
+}
+
+
+def load_truth(edition: str) -> dict:
+    return json.loads(EDITIONS[edition][1].read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", params=sorted(EDITIONS))
+def edition(request: pytest.FixtureRequest) -> str:
+    return request.param

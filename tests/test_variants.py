@@ -1,0 +1,133 @@
+"""The same cards drawn the ways other editions draw them must extract identically."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.cards import extract_cards
+from pipeline.extract.document import open_document
+from pipeline.extract.release import identify_release
+from tests.conftest import load_truth
+from tests.render import CardSpec, Style, render
+
+# Cards chosen for what they exercise: numbered items with hanging indents (2),
+# a department note and a not-held cell (7), a label wrapping inside its cell
+# and a two-quantity cell (19), a two-level label column (35), a long label (22).
+PICK = (2, 7, 19, 22, 35)
+
+
+def _printable(s: str) -> str:
+    # The test font maps U+2014 and U+FF0D to other code points; U+2015 round-trips.
+    return s.replace("—", "―")
+
+
+def specs() -> list[CardSpec]:
+    truth = load_truth("fy2020")
+    cards = {c["no"]: c for c in truth["policies"][0]["cards"]}
+    out = []
+    for no in PICK:
+        c = cards[no]
+        t = c["tables"][0]
+        out.append(
+            CardSpec(
+                no=no,
+                name=c["name"],
+                budget=f"{c['budget']:,}",
+                overview=c["overview"],
+                results=c["results"],
+                header=t["header"],
+                rows=[[_printable(x) for x in r] for r in t["rows"]],
+                department_line=c["department_line"],
+            )
+        )
+    return out
+
+
+def expected_rows(spec: CardSpec) -> list[tuple[str, list[str]]]:
+    if len(spec.header) == 4 and spec.header[1] == "":
+        out, parent = [], ""
+        for r in spec.rows:
+            parent = r[0] or parent
+            out.append((f"{parent} {r[1]}", r[2:]))
+        return out
+    return [(r[0], r[1:]) for r in spec.rows]
+
+
+def assert_cards(pdf: Path, style_name: str) -> None:
+    doc = open_document(pdf)
+    assert identify_release(doc).fiscal_year == 2020
+    got = extract_cards(doc)
+    want = specs()
+    assert [c.card_no for c in got.cards] == [s.no for s in want], style_name
+    truth = {c["no"]: c for c in load_truth("fy2020")["policies"][0]["cards"]}
+    for card, spec in zip(got.cards, want, strict=True):
+        where = f"{style_name} card {spec.no}"
+        assert card.section == "1", where
+        assert card.program_name == spec.name, where
+        assert card.budget_kyen == int(spec.budget.replace(",", "")), where
+        assert card.overview == spec.overview, where
+        assert card.results == spec.results, where
+        rows = [(r.label, r.values) for t in card.tables for r in t.rows]
+        assert rows == expected_rows(spec), where
+        assert card.tables[0].header == spec.header, where
+        d = card.departments[0]
+        t = truth[spec.no]
+        assert (d.department, d.group, d.note) == (
+            t["department"],
+            t["group"],
+            t["department_note"],
+        ), where
+    labels = [p.label for p in doc.pages[1:]]
+    assert labels == [str(i) for i in range(1, len(labels) + 1)], style_name
+
+
+RULES = ("lines", "rects", "hlines")
+HEADERS = ("box", "dot", "band")
+BUDGETS = ("inline", "colon", "below")
+
+
+@pytest.mark.parametrize(
+    "rules,header,budget",
+    # Every rule style with every header style; budget styles rotate through them.
+    [(r, h, BUDGETS[i % 3]) for i, (r, h) in enumerate(itertools.product(RULES, HEADERS))],
+)
+def test_drawing_styles(tmp_path: Path, rules: str, header: str, budget: str) -> None:
+    style = Style(rules=rules, header=header, budget=budget)
+    pdf = render(tmp_path / "v.pdf", specs(), style)
+    assert_cards(pdf, f"{rules}/{header}/{budget}")
+
+
+@pytest.mark.parametrize("label", ["- {n} -", "{n}", "－{n}－"])
+def test_page_label_styles_and_boxed_cards(tmp_path: Path, label: str) -> None:
+    pdf = render(tmp_path / "v.pdf", specs(), Style(label=label, card_box=True))
+    assert_cards(pdf, f"label {label!r}, boxed")
+
+
+@pytest.mark.parametrize("spacing", [0.6, 1.5])
+def test_letter_spaced_text_has_no_spurious_spaces(tmp_path: Path, spacing: float) -> None:
+    pdf = render(tmp_path / "v.pdf", specs(), Style(letter_spacing=spacing))
+    assert_cards(pdf, f"letter spacing {spacing}")
+
+
+def test_word_autospace_between_japanese_and_latin_is_not_a_space(tmp_path: Path) -> None:
+    pdf = render(tmp_path / "v.pdf", specs(), Style(autospace=True))
+    assert_cards(pdf, "autospace")
+
+
+@pytest.mark.parametrize("repeat_header", [True, False])
+@pytest.mark.parametrize("rules", ["lines", "hlines"])
+def test_cards_and_tables_continue_across_pages(
+    tmp_path: Path, repeat_header: bool, rules: str
+) -> None:
+    style = Style(
+        repeat_header_on_break=repeat_header, rules=rules, card_min_space=30, page_bottom=640
+    )
+    pdf = render(tmp_path / "v.pdf", specs(), style)
+    cards = extract_cards(open_document(pdf)).cards
+    # The layout really breaks: a card spans two pages and so do a table's rows.
+    assert any(c.end_page > c.source_page for c in cards)
+    assert any(len({r.page for r in t.rows}) == 2 for c in cards for t in c.tables)
+    assert_cards(pdf, f"page breaks, rules={rules}, repeated header={repeat_header}")

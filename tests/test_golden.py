@@ -1,0 +1,185 @@
+"""Every card and every indicator cell of both editions, end to end through Parquet."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.api import load, run_release
+from tests.conftest import DATA, EDITIONS, load_truth
+
+
+def _sq(s: str | None) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
+
+
+@pytest.fixture(scope="session")
+def curated(edition: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, object]:
+    out = tmp_path_factory.mktemp(f"curated-{edition}")
+    result = run_release(EDITIONS[edition][0], out=out)
+    return edition, out, result
+
+
+def truth_cards(edition: str):
+    for policy in load_truth(edition)["policies"]:
+        section = "-".join(str(n) for n in policy["nos"])
+        for card in policy["cards"]:
+            yield section, card
+
+
+def test_release_year_is_read_from_the_pdf(curated) -> None:
+    edition, out, result = curated
+    assert result.fiscal_year == load_truth(edition)["release"]["fiscal_year"]
+    assert result.published and not result.errors
+
+
+def test_every_card(curated) -> None:
+    edition, out, result = curated
+    cards = load("program_cards", out=out)
+    fy = load_truth(edition)["release"]["fiscal_year"]
+    assert set(cards["fiscal_year"]) == {fy}
+    by_key = {(r.section, r.card_no): r for r in cards.itertuples(index=False)}
+    expected_keys = {(s, c["no"]) for s, c in truth_cards(edition)}
+    assert set(by_key) == expected_keys
+    for section, t in truth_cards(edition):
+        c = by_key[(section, t["no"])]
+        where = f"{edition} section {section} card {t['no']}"
+        assert c.program_name == t["name"], where
+        if t["budget"] is None:
+            assert pd.isna(c.budget_kyen) and c.budget_raw == t["budget_text"], where
+        else:
+            assert c.budget_kyen == t["budget"], where
+        assert c.printed_page == t["page"], where
+        assert c.source_page == t["page"] + 2, where  # cover and 目次 are unnumbered
+        assert c.overview == "\n".join(t["overview"]), where
+        assert c.results == "\n".join(t["results"]), where
+        assert c.department == t["department"], where
+        assert c.group == t["group"], where
+        assert (None if pd.isna(c.department_note) else c.department_note) == t[
+            "department_note"
+        ], where
+        assert _sq(c.department_line) == _sq(t["department_line"]), where
+        extra = [f"{d['department']} {d['group']}" for d in t.get("additional_departments", [])]
+        assert list(c.additional_departments) == extra, where
+        assert list(c.title_lines) == t.get("title_lines", []), where
+        assert (None if pd.isna(c.budget_note) else c.budget_note) == t.get("budget_note"), where
+        assert c.n_tables == len(t["tables"]), where
+        assert c.program_key == re.sub(r"[(（]再掲[)）]$", "", _sq(t["name"])), where
+
+
+def expected_indicator_rows(edition: str) -> list[dict]:
+    """Truth tables flattened the way the indicators dataset is: one row per cell."""
+    fy = load_truth(edition)["release"]["fiscal_year"]
+    rows = []
+    for section, card in truth_cards(edition):
+        for t_no, table in enumerate(card["tables"], start=1):
+            header = table["header"]
+            label_cols = 2 if len(header) > 2 and header[1] == "" else 1
+            periods = header[label_cols:]
+            parent = ""
+            previous = ""
+            for r_no, row in enumerate(table["rows"], start=1):
+                if label_cols == 2:
+                    parent = row[0] or parent
+                    label = f"{parent} {row[1]}"
+                else:
+                    label = row[0]
+                inherited = not label
+                label = label or previous
+                previous = label
+                for i, (period, raw) in enumerate(zip(periods, row[label_cols:], strict=True)):
+                    rows.append(
+                        {
+                            "section": section,
+                            "card_no": card["no"],
+                            "table_no": t_no,
+                            "row_no": r_no,
+                            "indicator": label,
+                            "indicator_inherited": inherited,
+                            "period_label": period,
+                            # Columns run up to the report's own year.
+                            "period_year": fy - (len(periods) - 1 - i),
+                            "value_raw": raw,
+                        }
+                    )
+    return rows
+
+
+def test_every_indicator_cell(curated) -> None:
+    edition, out, result = curated
+    got = load("indicators", out=out)
+    cols = [
+        "section",
+        "card_no",
+        "table_no",
+        "row_no",
+        "indicator",
+        "indicator_inherited",
+        "period_label",
+        "period_year",
+        "value_raw",
+    ]
+    got_rows = [
+        {
+            k: (
+                bool(v)
+                if k == "indicator_inherited"
+                else int(v)
+                if k in ("card_no", "table_no", "row_no", "period_year")
+                else v
+            )
+            for k, v in r.items()
+        }
+        for r in got[cols].to_dict("records")
+    ]
+    want = expected_indicator_rows(edition)
+    key = lambda r: (r["section"], r["card_no"], r["table_no"], r["row_no"], r["period_year"])  # noqa: E731
+    assert sorted(got_rows, key=key) == sorted(want, key=key)
+
+
+def test_every_indicator_value_parse(curated) -> None:
+    """value / unit / qualifier / status of every cell against the reviewed golden file."""
+    edition, out, result = curated
+    golden = json.loads((DATA / edition / "indicator_values.json").read_text(encoding="utf-8"))
+    got = load("indicators", out=out)
+    seen = {}
+    for r in got.itertuples(index=False):
+        seen[r.value_raw] = [
+            None if pd.isna(r.value) else float(r.value),
+            None if pd.isna(r.unit) else r.unit,
+            None if pd.isna(r.qualifier) else r.qualifier,
+            r.status,
+        ]
+    assert seen == golden
+
+
+def test_parquet_metadata_and_field_descriptions(curated) -> None:
+    import pyarrow.parquet as pq
+
+    edition, out, result = curated
+    fy = result.fiscal_year
+    for dataset in ("program_cards", "indicators"):
+        path = out / dataset / f"fiscal_year={fy}" / "part-0.parquet"
+        schema = pq.read_schema(path)
+        meta = {k.decode(): v.decode() for k, v in schema.metadata.items()}
+        assert meta["source_file"] == "report.pdf"
+        assert len(meta["source_sha256"]) == 64
+        assert meta["pipeline_version"]
+        assert all(f.metadata and f.metadata[b"description"] for f in schema), dataset
+
+
+def test_warnings_are_exactly_what_the_report_deserves(curated) -> None:
+    edition, out, result = curated
+    checks = sorted(f.check for f in result.warnings)
+    # Each edition has: one table whose header repeats a year, one empty 項目名 cell
+    # under a labelled row, and one card whose 事業費 is printed as "-".
+    assert checks == [
+        "cards.budget_not_numeric",
+        "indicator_header_years",
+        "indicator_label_inherited",
+    ]

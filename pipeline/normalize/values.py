@@ -65,9 +65,11 @@ def parse_value(raw: str | None) -> ParsedValue:
         # One number inside other words ("R2年度のみ", "(累計)3件"): kept as text, not guessed.
         return ParsedValue(None, None, None, STATUS_TEXT)
     value = parse_number(m.group("num"))
-    if value is None:
+    unit = m.group("unit")
+    if value is None or (unit and "\u3041" <= unit[-1] <= "\u309f"):
+        # "3件のみ": words after the unit are not a unit; kept as text, not guessed.
         return ParsedValue(None, None, None, STATUS_TEXT)
     qual = m.group("qual")
     if qual == "延":
         qual = "延べ"
-    return ParsedValue(value, m.group("unit") or None, qual, STATUS_REPORTED)
+    return ParsedValue(value, unit or None, qual, STATUS_REPORTED)

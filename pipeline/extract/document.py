@@ -368,6 +368,21 @@ def check_input_file(path: Path) -> None:
         raise InputError(f"{path}: not a PDF (no %PDF header)")
 
 
+def _root_cause(e: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions (PdfminerException(PDFPasswordIncorrect()))."""
+    seen = 0
+    while seen < 5:
+        inner = (
+            e.args[0]
+            if e.args and isinstance(e.args[0], BaseException)
+            else e.__cause__ or e.__context__
+        )
+        if inner is None:
+            return e
+        e, seen = inner, seen + 1
+    return e
+
+
 def open_document(path: Path | str, page_numbers: Sequence[int] | None = None) -> Document:
     """Read a PDF into layouts, turning every parser failure into an InputError."""
     import pdfplumber
@@ -388,14 +403,15 @@ def open_document(path: Path | str, page_numbers: Sequence[int] | None = None) -
                     pages.append(read_page(page))
                 finally:
                     page.close()
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise InputError(f"{path}: encrypted PDF, cannot be read without its password") from e
-    except (PDFSyntaxError, PSException) as e:
-        raise InputError(f"{path}: damaged PDF ({type(e).__name__}: {e})") from e
     except InputError:
         raise
     except Exception as e:  # pdfminer raises many untyped errors on broken files
-        raise InputError(f"{path}: unreadable PDF ({type(e).__name__}: {e})") from e
+        cause = _root_cause(e)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise InputError(f"{path}: encrypted PDF, cannot be read without its password") from e
+        if isinstance(cause, (PDFSyntaxError, PSException)):
+            raise InputError(f"{path}: damaged PDF ({type(cause).__name__}: {cause})") from e
+        raise InputError(f"{path}: unreadable PDF ({type(cause).__name__}: {cause})") from e
     if not pages:
         raise InputError(f"{path}: the PDF has no pages")
     if not any(p.glyphs for p in pages):

@@ -1,0 +1,123 @@
+"""The command line: a real run read back from Parquet, and one clear line for bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+from reportlab.pdfgen import canvas
+
+from tests.conftest import ROOT
+
+
+def nenpo(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_run_with_no_pdf_processes_raw_and_writes_readable_parquet(tmp_path: Path) -> None:
+    out = tmp_path / "curated"
+    r = nenpo("run", "--raw", str(ROOT / "raw"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "fiscal_year 2020" in r.stdout
+    assert "program_cards" in r.stdout and "130 rows" in r.stdout
+    assert "indicators" in r.stdout and "758 rows" in r.stdout
+    assert "3 warning(s), 0 error(s)" in r.stdout
+    cards = ds.dataset(out / "program_cards", format="parquet", partitioning="hive").to_table()
+    assert cards.num_rows == 130
+    assert set(cards.column("fiscal_year").to_pylist()) == {2020}
+    ind = ds.dataset(out / "indicators", format="parquet", partitioning="hive").to_table()
+    assert ind.num_rows == 758
+    # Same input → same bytes.
+    before = tree(out)
+    again = nenpo("run", str(ROOT / "raw" / "fy2020" / "report.pdf"), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert tree(out) == before
+
+
+def test_duckdb_reads_the_hive_layout(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "curated"
+    assert (
+        nenpo("run", str(ROOT / "raw" / "fy2020" / "report.pdf"), "--out", str(out)).returncode == 0
+    )
+    con = duckdb.connect()
+    n, fy = con.execute(
+        f"select count(*), min(fiscal_year) from read_parquet('{out}/indicators/*/*.parquet', hive_partitioning=true)"
+    ).fetchone()
+    assert (n, fy) == (758, 2020)
+
+
+def _write_pdf(
+    path: Path, text: str | None = None, encrypt: str | None = None, shapes_only: bool = False
+) -> Path:
+    c = canvas.Canvas(str(path), encrypt=encrypt)
+    if shapes_only:
+        c.rect(72, 72, 300, 300, fill=1)  # a scanned page: an image, no text
+    else:
+        c.drawString(72, 720, text or "Invoice 2021")
+    c.save()
+    return path
+
+
+def _file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+BAD_INPUTS = {
+    "missing file": (lambda d: d / "nope.pdf", "no such file"),
+    "directory": (lambda d: d, "is a directory"),
+    "empty file": (lambda d: _file(d / "empty.pdf", b""), "empty file"),
+    "text named .pdf": (lambda d: _file(d / "t.pdf", b"hello\n"), "not a PDF"),
+    "encrypted": (lambda d: _write_pdf(d / "enc.pdf", "x", encrypt="secret"), "encrypted"),
+    "no text layer": (
+        lambda d: _write_pdf(d / "scan.pdf", shapes_only=True),
+        "no text layer — OCR is not supported",
+    ),
+    "another document": (
+        lambda d: _write_pdf(d / "other.pdf", "Invoice 2021"),
+        "does not look like",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_exit_2_and_curated_untouched(tmp_path: Path, case: str) -> None:
+    make, message = BAD_INPUTS[case]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pdf = make(inputs)
+    out = tmp_path / "curated"
+    (out / "program_cards" / "fiscal_year=2020").mkdir(parents=True)
+    (out / "program_cards" / "fiscal_year=2020" / "part-0.parquet").write_bytes(b"previous data")
+    before = tree(out)
+    r = nenpo("run", str(pdf), "--out", str(out))
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nenpo: error:"), r.stderr
+    assert message in lines[0]
+    assert "Traceback" not in r.stderr
+    assert tree(out) == before
+
+
+def test_python_m_pipeline_help() -> None:
+    r = nenpo("--help")
+    assert r.returncode == 0 and "run" in r.stdout

@@ -45,7 +45,9 @@ def measure(code: str, *args: str) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of one child process running `code`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # ru_maxrss of children is the max over all of them; run the larger job last or read it fresh.
     return float(out.stdout.strip().splitlines()[-1]), max(peak, before) / 1024
@@ -82,7 +84,11 @@ def main() -> None:
         "ratio": round(run / bare, 2),
         "pages_per_s": round(pages / run, 1),
         "peak_rss_mb": {"bare": round(bare_peak, 1), "nenpo_run": round(nenpo_peak, 1)},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "when": time.strftime("%Y-%m-%d"),
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -23,6 +23,7 @@ from pipeline.write.parquet import (
     write_json,
     write_partition,
 )
+from schemas import DATASETS
 from schemas import indicators as indicators_schema
 from schemas import program_cards as cards_schema
 
@@ -151,7 +152,7 @@ def run_release(
                 rel = partition_dir(Path(), name, release.fiscal_year)
                 write_partition(
                     frames[name],
-                    module.ProgramCards if name == "program_cards" else module.Indicators,
+                    DATASETS[name],
                     module.ARROW_TYPES,
                     module.SORT_KEYS,
                     staging / rel,

@@ -266,8 +266,8 @@ def parse_card_header(
             budget_raw = bm.group(1)
             digits = bm.group(1).replace(",", "").replace("，", "")
             budget = int(digits) if digits.isdigit() else None
-            cut = _original_cut(original, text, bm.start())
-            original = original[:cut].rstrip(" ：:")
+            # fold_width keeps one character per character, so the match position carries over.
+            original = original[: bm.start()].rstrip(" ：:")
         if BUDGET_NOTE.match(re.sub(r"\s+", "", fold_width(original))):
             note = original
             continue
@@ -296,11 +296,6 @@ def _strip_number(text: str) -> str:
         return text
     t = text.strip()
     return t[len(t) - len(m.group(2)) :].strip() if m.group(2) else ""
-
-
-def _original_cut(original: str, normalized: str, index: int) -> int:
-    """Position in `original` of `index` in its fold_width form (the same, char for char)."""
-    return index
 
 
 def parse_department_line(text: str) -> list[Department]:

@@ -256,6 +256,20 @@ def _merge_rules(pieces: list[Rule]) -> list[Rule]:
     return merged
 
 
+def _box(obj: dict) -> BBox:
+    return float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])
+
+
+def _as_rule(x0: float, top: float, x1: float, bottom: float) -> Rule | None:
+    """A line or a thin filled rect drawn as a ruling; None for anything with area."""
+    w, h = x1 - x0, bottom - top
+    if h <= RULE_MAX_THICKNESS and w > RULE_MAX_THICKNESS:
+        return Rule(True, (top + bottom) / 2, x0, x1)
+    if w <= RULE_MAX_THICKNESS and h > RULE_MAX_THICKNESS:
+        return Rule(False, (x0 + x1) / 2, top, bottom)
+    return None
+
+
 def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     """Snapshot one pdfplumber page into a PageLayout."""
     glyphs = [
@@ -274,28 +288,15 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     pieces: list[Rule] = []
     fills: list[Fill] = []
     for ln in page.lines:
-        x0, x1, top, bottom = (
-            float(ln["x0"]),
-            float(ln["x1"]),
-            float(ln["top"]),
-            float(ln["bottom"]),
-        )
-        if abs(bottom - top) <= RULE_MAX_THICKNESS and x1 - x0 > RULE_MAX_THICKNESS:
-            pieces.append(Rule(True, (top + bottom) / 2, x0, x1))
-        elif abs(x1 - x0) <= RULE_MAX_THICKNESS and bottom - top > RULE_MAX_THICKNESS:
-            pieces.append(Rule(False, (x0 + x1) / 2, top, bottom))
+        rule = _as_rule(*_box(ln))
+        if rule is not None:
+            pieces.append(rule)
     for rc in page.rects:
-        x0, x1, top, bottom = (
-            float(rc["x0"]),
-            float(rc["x1"]),
-            float(rc["top"]),
-            float(rc["bottom"]),
-        )
+        x0, top, x1, bottom = _box(rc)
         w, h = x1 - x0, bottom - top
-        if h <= RULE_MAX_THICKNESS and w > RULE_MAX_THICKNESS:
-            pieces.append(Rule(True, (top + bottom) / 2, x0, x1))
-        elif w <= RULE_MAX_THICKNESS and h > RULE_MAX_THICKNESS:
-            pieces.append(Rule(False, (x0 + x1) / 2, top, bottom))
+        rule = _as_rule(x0, top, x1, bottom)
+        if rule is not None:
+            pieces.append(rule)
         elif w > RULE_MAX_THICKNESS and h > RULE_MAX_THICKNESS:
             stroked = bool(rc.get("stroke"))
             fills.append(Fill(x0, top, x1, bottom, bool(rc.get("fill")), stroked))

@@ -12,6 +12,8 @@ from schemas.program_cards import SECTION_PATTERN
 
 STATUSES = ["reported", "not_reported", "not_held", "multiple", "text"]
 QUALIFIERS = ["約", "延べ", "各", "計", "最大", "累計"]
+# A unit is a short word after the number: no digits, spaces or brackets ("件", "千円", "ヶ国・地域").
+UNIT_PATTERN = r"^[^\d\s()（）]{1,8}$"
 # Period columns reach back a few years at most; farther is a misread header.
 MAX_PERIOD_LOOKBACK = 10
 # Units counted in whole things: a negative value there is a misread.
@@ -82,7 +84,9 @@ class Indicators(pa.DataFrameModel):
         nullable=True, description="Parsed number when the cell holds one quantity"
     )
     unit: Series[pd.StringDtype] = pa.Field(
-        nullable=True, description="Unit printed after the number (件, 名, %, 千円, …)"
+        nullable=True,
+        str_matches=UNIT_PATTERN,
+        description="Unit printed after the number (件, 名, %, 千円, …)",
     )
     qualifier: Series[pd.StringDtype] = pa.Field(
         nullable=True,

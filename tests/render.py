@@ -52,6 +52,7 @@ class CardSpec:
     header: list[str]
     rows: list[list[str]]
     department_line: str
+    extra_tables: list[tuple[list[str], list[list[str]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -230,6 +231,9 @@ class Doc:
             self.paragraph(p)
         self.y += 4
         self.table(card.header, card.rows)
+        for header, rows in card.extra_tables:
+            self.y += 6
+            self.table(header, rows)
         self.need(20)
         w = pdfmetrics.stringWidth(card.department_line, MINCHO, BODY)
         self.text(RIGHT - w, self.y + 2, card.department_line)

@@ -46,14 +46,21 @@ def specs() -> list[CardSpec]:
     return out
 
 
-def expected_rows(spec: CardSpec) -> list[tuple[str, list[str]]]:
-    if len(spec.header) == 4 and spec.header[1] == "":
+def _flat_rows(header: list[str], rows: list[list[str]]) -> list[tuple[str, list[str]]]:
+    if len(header) == 4 and header[1] == "":
         out, parent = [], ""
-        for r in spec.rows:
+        for r in rows:
             parent = r[0] or parent
             out.append((f"{parent} {r[1]}", r[2:]))
         return out
-    return [(r[0], r[1:]) for r in spec.rows]
+    return [(r[0], r[1:]) for r in rows]
+
+
+def expected_rows(spec: CardSpec) -> list[tuple[str, list[str]]]:
+    out = _flat_rows(spec.header, spec.rows)
+    for header, rows in spec.extra_tables:
+        out += _flat_rows(header, rows)
+    return out
 
 
 def assert_cards(pdf: Path, style_name: str) -> None:
@@ -131,3 +138,32 @@ def test_cards_and_tables_continue_across_pages(
     assert any(c.end_page > c.source_page for c in cards)
     assert any(len({r.page for r in t.rows}) == 2 for c in cards for t in c.tables)
     assert_cards(pdf, f"page breaks, rules={rules}, repeated header={repeat_header}")
+
+
+LONG_LABEL = (
+    "県内の高等学校及び大学等の学生を対象とした企業見学会並びに合同企業説明会への参加者のうち、"
+    "県内企業への就職を希望すると回答した者の割合"
+)
+
+
+@pytest.mark.parametrize("rules", RULES)
+def test_card_with_several_tables_and_a_label_over_three_lines(tmp_path: Path, rules: str) -> None:
+    base = specs()[0]
+    second = (
+        ["項目名", "元年度", "2年度"],
+        [[LONG_LABEL, "―", "63%"], ["参加企業数", "延68社", "約100名"]],
+    )
+    card = CardSpec(**{**base.__dict__, "extra_tables": [second]})
+    pdf = render(tmp_path / "v.pdf", [card], Style(rules=rules))
+    (got,) = extract_cards(open_document(pdf)).cards
+    assert [t.header for t in got.tables] == [base.header, second[0]]
+    assert [(r.label, r.values) for t in got.tables for r in t.rows] == expected_rows(card)
+    # The long label really wraps over three lines in its cell.
+    row = got.tables[1].rows[0]
+    page = open_document(pdf).page(row.page)
+    from pipeline.extract.document import build_lines
+
+    label_lines = build_lines(
+        page.glyphs_in((row.bbox[0], row.bbox[1], row.bbox[0] + 240, row.bbox[3]), pad=0)
+    )
+    assert len(label_lines) == 3

@@ -20,7 +20,18 @@ def schema_findings(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Fin
         return model.validate(df, lazy=True), []
     except pandera.errors.SchemaErrors as e:
         findings = []
+        seen: set[tuple] = set()
         for case in e.failure_cases.itertuples(index=False):
+            # A dataframe-level check fails a row, which pandera lists once per column.
+            column = case.column if case.schema_context == "Column" else None
+            key = (
+                column,
+                case.check,
+                case.index if column is None else (case.index, str(case.failure_case)),
+            )
+            if key in seen:
+                continue
+            seen.add(key)
             idx = case.index
             page = bbox = None
             if isinstance(idx, int) and idx in df.index:
@@ -28,11 +39,16 @@ def schema_findings(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Fin
                 page = int(row["source_page"]) if pd.notna(row.get("source_page")) else None
                 if all(k in row for k in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")):
                     bbox = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
+            what = (
+                f"{column} fails {case.check}: {case.failure_case!r}"
+                if column
+                else f"row {idx} fails {case.check}"
+            )
             findings.append(
                 Finding(
-                    f"schema.{name}.{case.column or 'dataframe'}.{case.check}",
+                    f"schema.{name}.{column or 'row'}.{case.check}",
                     "error",
-                    f"{name}: {case.column or '(row)'} fails {case.check}: {case.failure_case!r}",
+                    f"{name}: {what}",
                     page,
                     bbox,
                 )

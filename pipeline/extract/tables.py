@@ -30,6 +30,7 @@ class Cell:
     colspan: int
     bbox: BBox
     text: str
+    lines: list[str] = field(default_factory=list)  # the cell's text lines, top to bottom
 
 
 @dataclass(slots=True)
@@ -42,7 +43,6 @@ class Table:
     col_edges: list[float]
     ruled_columns: bool  # False when columns were inferred from text alignment
     row_boxes: list[BBox] = field(default_factory=list)
-    edges: list[Rule] = field(default_factory=list, repr=False)  # the long rules it was built from
 
     def cell_at(self, row: int, col: int) -> Cell | None:
         for c in self.cells:
@@ -69,69 +69,103 @@ def _text_size(glyphs: Sequence[Glyph], default: float = 10.0) -> float:
 def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()) -> list[Table]:
     """Ruled tables inside `region` of a page.
 
-    `stop_lines` are y positions (e.g. of section labels) a table cannot span.
+    A table with vertical rules is a connected set of crossing rules (its merged
+    cells may shorten inner rules, but every rule touches the frame). Rules that
+    no vertical rule crosses form tables by stacking: horizontal rules sharing
+    one x-extent, with text between each pair. `stop_lines` are y positions (e.g.
+    of section labels) that such a stack cannot span.
     """
     stops = sorted(stop_lines)
     size = _text_size(page.glyphs_in(region))
     hrules = [r for r in page.hrules(region) if r.end - r.start > 4 * size]
-    # Group rules by their x-extent: the long edges of one table share it.
+    vrules = [r for r in page.vrules(region) if r.end - r.start > 0.5 * size]
+    tables: list[Table] = []
+    used: set[Rule] = set()
+    for h_group, v_group in _crossing_components(hrules, vrules):
+        if len(h_group) >= 2 and len(v_group) >= 2:
+            bbox = (
+                min(r.start for r in h_group),
+                min(r.pos for r in h_group),
+                max(r.end for r in h_group),
+                max(r.pos for r in h_group),
+            )
+            if _has_text(page, bbox):
+                tables.append(_build_table(page, bbox))
+                used.update(h_group)
+    # Tables drawn with horizontal rules only.
     groups: list[list[Rule]] = []
-    for r in sorted(hrules, key=lambda r: (r.start, r.end, r.pos)):
+    for r in sorted((r for r in hrules if r not in used), key=lambda r: (r.start, r.end, r.pos)):
         for g in groups:
             if abs(g[0].start - r.start) <= EDGE_TOL and abs(g[0].end - r.end) <= EDGE_TOL:
                 g.append(r)
                 break
         else:
             groups.append([r])
-    tables: list[Table] = []
     for g in groups:
         g.sort(key=lambda r: r.pos)
         run: list[Rule] = [g[0]]
-        for r in g[1:]:
+        for r in [*g[1:], None]:
             prev = run[-1]
-            band = (prev.start, prev.pos, prev.end, r.pos)
-            has_text = any(not gl.text.isspace() for gl in page.glyphs_in(band, pad=-0.5))
-            blocked = any(prev.pos < s < r.pos for s in stops)
-            # A ruled table's bands are all crossed by vertical rules; a band that
-            # none crosses, after bands that were, lies outside the table.
-            if (
-                len(run) >= 2
-                and _crossed(page, run[-2].pos, prev.pos)
-                and not _crossed(page, prev.pos, r.pos)
-            ):
-                blocked = True
-            if has_text and not blocked and r.pos - prev.pos <= MAX_ROW_EM * size:
+            joins = (
+                r is not None
+                and _has_text(page, (prev.start, prev.pos, prev.end, r.pos))
+                and not any(prev.pos < s < r.pos for s in stops)
+                and r.pos - prev.pos <= MAX_ROW_EM * size
+            )
+            if joins:
                 run.append(r)
-            else:
-                if len(run) >= 2:
-                    tables.append(_build_table(page, run))
+                continue
+            if len(run) >= 2:
+                tables.append(
+                    _build_table(page, (run[0].start, run[0].pos, run[0].end, run[-1].pos))
+                )
+            if r is not None:
                 run = [r]
-        if len(run) >= 2:
-            tables.append(_build_table(page, run))
     tables.sort(key=lambda t: t.bbox[1])
     return tables
 
 
-def _crossed(page: PageLayout, top: float, bottom: float) -> bool:
-    mid = (top + bottom) / 2
-    return any(
-        r.start - EDGE_TOL <= mid <= r.end + EDGE_TOL
-        for r in page.vrules((0, top, page.width, bottom))
-    )
+def _has_text(page: PageLayout, bbox: BBox) -> bool:
+    return any(not g.text.isspace() for g in page.glyphs_in(bbox, pad=-0.5))
+
+
+def _crossing_components(
+    hrules: list[Rule], vrules: list[Rule]
+) -> list[tuple[list[Rule], list[Rule]]]:
+    """Groups of horizontal and vertical rules connected by crossings or touching ends."""
+    rules = hrules + vrules
+    parent = list(range(len(rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    nh = len(hrules)
+    for i, h in enumerate(hrules):
+        for j, v in enumerate(vrules):
+            if (
+                h.start - EDGE_TOL <= v.pos <= h.end + EDGE_TOL
+                and v.start - EDGE_TOL <= h.pos <= v.end + EDGE_TOL
+            ):
+                parent[find(i)] = find(nh + j)
+    comps: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, r in enumerate(rules):
+        h_group, v_group = comps.setdefault(find(i), ([], []))
+        (h_group if r.horizontal else v_group).append(r)
+    return list(comps.values())
 
 
 def regrid(page: PageLayout, table: Table, col_edges: Sequence[float]) -> Table:
     """Rebuild an unruled table on given column edges (those of the table it continues)."""
-    return _build_table(page, table.edges, forced_columns=col_edges)
+    return _build_table(page, table.bbox, forced_columns=col_edges)
 
 
 def _build_table(
-    page: PageLayout, edges: list[Rule], forced_columns: Sequence[float] | None = None
+    page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | None = None
 ) -> Table:
-    x0 = min(r.start for r in edges)
-    x1 = max(r.end for r in edges)
-    top, bottom = edges[0].pos, edges[-1].pos
-    bbox = (x0, top, x1, bottom)
+    x0, top, x1, bottom = bbox
     inner_h = [
         r
         for r in page.hrules(bbox)
@@ -213,19 +247,57 @@ def _build_table(
     for i in range(n_rows):
         for j in range(n_cols):
             members.setdefault(find(i * n_cols + j), []).append((i, j))
-    cells: list[Cell] = []
+    boxes: list[tuple[int, int, int, int, BBox]] = []
     for group in members.values():
         r0 = min(i for i, _ in group)
         r1 = max(i for i, _ in group)
         c0 = min(j for _, j in group)
         c1 = max(j for _, j in group)
-        cb = (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
-        lines = build_lines(page.glyphs_in(cb, pad=0))
+        boxes.append((r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    owned = _assign_glyphs(page.glyphs_in(bbox, pad=0), [b[4] for b in boxes])
+    cells: list[Cell] = []
+    for k, (r0, r1, c0, c1, cb) in enumerate(boxes):
+        lines = build_lines(owned.get(k, []))
         text = join_wrapped([ln.text_with_edge_spaces for ln in lines])
-        cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, cb, text))
+        lines_text = [ln.text for ln in lines]
+        cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, cb, text, lines_text))
     cells.sort(key=lambda c: (c.row, c.col))
     row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(n_rows)]
-    return Table(page.number, bbox, cells, n_rows, n_cols, xs, ruled_columns, row_boxes, edges)
+    return Table(page.number, bbox, cells, n_rows, n_cols, xs, ruled_columns, row_boxes)
+
+
+def _assign_glyphs(glyphs: Sequence[Glyph], boxes: Sequence[BBox]) -> dict[int, list[Glyph]]:
+    """Glyphs per cell by their centre, except that a glyph straddling a column
+    rule while touching its left neighbour belongs to the left cell: text that
+    overflows its cell by a character ("…スキルアッ|10,146")."""
+
+    def owner(g: Glyph) -> int | None:
+        cx = (g.x0 + g.x1) / 2
+        for k, (x0, top, x1, bottom) in enumerate(boxes):
+            if x0 <= cx <= x1 and top <= g.mid <= bottom:
+                return k
+        return None
+
+    where = {id(g): owner(g) for g in glyphs}
+    for line in build_lines(glyphs):
+        visible = [g for g in line.glyphs if not g.text.isspace()]
+        for a, b in zip(visible, visible[1:]):
+            ka, kb = where[id(a)], where[id(b)]
+            if ka is None or kb is None or ka == kb:
+                continue
+            boundary = boxes[kb][0]
+            if (
+                b.x0 < boundary < b.x1
+                and b.x0 - a.x1 < 0.15 * b.size
+                and abs(boxes[ka][2] - boundary) <= EDGE_TOL
+            ):
+                where[id(b)] = ka
+    out: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        k = where[id(g)]
+        if k is not None:
+            out.setdefault(k, []).append(g)
+    return out
 
 
 def _text_spans(

@@ -11,9 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.document import BBox, Document, PageLayout, TextLine
+from pipeline.extract.document import BBox, PageLayout, TextLine
+from pipeline.extract.sections import (
+    CIRCLED,
+    HeadingGroup,
+    PlacedLine,
+    find_policy_headings,
+    heading_before,
+)
 from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
-from pipeline.normalize.text import fold_width, join_wrapped, nfkc, squash
+from pipeline.normalize.text import fold_width, join_wrapped, nfkc
 
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
 RESULTS_LABEL = re.compile(r"^[【\[［■◆〔]?事業実績[】\]］〕]?$")
@@ -21,24 +28,8 @@ DEPARTMENT_LINE = re.compile(r"^[(（]担当(?:課|部局|課等)[:：]")
 CARD_NUMBER = re.compile(r"^(\d{1,3})(?:[.．、)）]|\s|(?=[^\d,]))\s*(.*)$")
 BUDGET = re.compile(r"事業費\s*[:：]?\s*([\d,，]+|[-‐－—―ー])\s*千円")
 BUDGET_NOTE = re.compile(r"^[(（]\s*[①-⑳].*[)）]$")
-POLICY_HEADING = re.compile(r"^([①-⑳])\s*(\S.{5,})$")
 ITEM_MARKER = re.compile(r"^(?:[(（]\d+[)）]|[①-⑳]|\d+[.．)）]|[・※○●◆■□▪◇◎]|注\d*[:：)）])")
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MAX_HEADER_LINES = 4
-
-
-@dataclass(slots=True)
-class PlacedLine:
-    page: PageLayout
-    line: TextLine
-
-    @property
-    def text(self) -> str:
-        return self.line.text
-
-    @property
-    def key(self) -> str:
-        return squash(self.line.text)
 
 
 @dataclass(slots=True)
@@ -100,10 +91,8 @@ class ProgramCard:
 class CardExtraction:
     cards: list[ProgramCard]
     warnings: list[str]
-
-
-def flatten(doc: Document) -> list[PlacedLine]:
-    return [PlacedLine(p, ln) for p in doc.pages for ln in p.body_lines()]
+    inside: set[int]  # indices of the lines that belong to cards
+    headings: list[HeadingGroup]
 
 
 def find_card_anchors(lines: list[PlacedLine]) -> list[int]:
@@ -124,8 +113,7 @@ def find_card_header(lines: list[PlacedLine], anchor: int) -> int | None:
     return None
 
 
-def extract_cards(doc: Document) -> CardExtraction:
-    lines = flatten(doc)
+def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
     anchors = find_card_anchors(lines)
     warnings: list[str] = []
     starts: list[tuple[int, int]] = []  # (header index, anchor index)
@@ -155,10 +143,18 @@ def extract_cards(doc: Document) -> CardExtraction:
                 dept_stop += 1
         inside.update(range(h, dept_stop))
         cards.append(_build_card(lines, h, a, end, dept_stop, limit))
-    _assign_sections(lines, starts, inside, cards, warnings)
+    headings = find_policy_headings(lines, inside)
+    for card, (h, _) in zip(cards, starts, strict=True):
+        group = heading_before(headings, h)
+        if group is None:
+            card.warnings.append(
+                f"page {card.source_page}: card {card.card_no} comes before any policy heading"
+            )
+        else:
+            card.policy_nos = tuple(group.nos)
     for c in cards:
         warnings.extend(c.warnings)
-    return CardExtraction(cards, warnings)
+    return CardExtraction(cards, warnings, inside, headings)
 
 
 def _open_brackets(text: str) -> int:
@@ -486,35 +482,3 @@ def _text_between(prev: IndicatorTable, t: Table, body: list[PlacedLine]) -> boo
         if after_prev and before_t:
             return True
     return False
-
-
-def _assign_sections(
-    lines: list[PlacedLine],
-    starts: list[tuple[int, int]],
-    inside: set[int],
-    cards: list[ProgramCard],
-    warnings: list[str],
-) -> None:
-    """Each card belongs to the policy heading group (①, or ⑥⑦ together) last seen before it."""
-    groups: list[tuple[int, list[int]]] = []  # (line index, policy numbers)
-    prev_heading = -2
-    for i, pl in enumerate(lines):
-        if i in inside:
-            continue
-        m = POLICY_HEADING.match(pl.text.strip())
-        if not m:
-            continue
-        no = CIRCLED.index(m.group(1)) + 1
-        if groups and prev_heading == i - 1 and pl.page is lines[i - 1].page:
-            groups[-1][1].append(no)
-        else:
-            groups.append((i, [no]))
-        prev_heading = i
-    for card, (h, _) in zip(cards, starts, strict=False):
-        current = [g for g in groups if g[0] < h]
-        if not current:
-            card.warnings.append(
-                f"page {card.source_page}: card {card.card_no} comes before any policy heading"
-            )
-            continue
-        card.policy_nos = tuple(current[-1][1])

@@ -59,3 +59,39 @@ def parse_year_label(label: str, default_era: str | None) -> int | None:
         return era_to_year(era, m.group(2))
     except ValueError:
         return None
+
+
+_PERIOD = re.compile(
+    r"^(?P<e1>[MTSHR]|明治|大正|昭和|平成|令和)?(?P<y1>元|\d{1,2})(?:年度?)?"
+    r"(?:\s*[-‐－~〜～]\s*(?:(?P<e2>[MTSHR]|明治|大正|昭和|平成|令和)?(?P<y2>元|\d{1,2})(?:年度?)?)?)?$"
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int | None
+    end: int | None
+    open_ended: bool  # "S45-": no end printed
+
+
+def parse_period(raw: str | None, default_era: str | None = None) -> Period | None:
+    """A program period: "H28-R7" → 2016–2025, "S45-" → 1970–, "R2" → 2020–2020,
+    "R2-4" → 2020–2022 (the end keeps the start's era). None when unreadable."""
+    if not raw:
+        return None
+    t = nfkc(raw).replace(" ", "").upper() if raw.isascii() else nfkc(raw).replace(" ", "")
+    m = _PERIOD.match(t)
+    if not m:
+        return None
+    e1 = m.group("e1") or default_era
+    if e1 is None:
+        return None
+    try:
+        start = era_to_year(e1, m.group("y1"))
+        if m.group("y2") is None:
+            dash = bool(re.search(r"[-‐－~〜～]", t))
+            return Period(start, None if dash else start, dash)
+        end = era_to_year(m.group("e2") or e1, m.group("y2"))
+    except ValueError:
+        return None
+    return Period(start, end, False)

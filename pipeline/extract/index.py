@@ -1,0 +1,157 @@
+"""Each policy section's program index (【基本方針事業一覧】) and its 小計.
+
+The index is the table that follows the label; it may continue on the next
+pages (with its header repeated) until its 小計 row. Columns are named from the
+header: No., 事業名, 事業費, 新規, 担当課等, 掲載頁, and in a shared section one
+"基本方針 ⑥"-style flag column per policy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.cells import (
+    assign_roles,
+    cell_text,
+    column_headers,
+    department_entries,
+    header_rows,
+    int_cell,
+    is_flag,
+    role_cell,
+)
+from pipeline.extract.document import BBox
+from pipeline.extract.sections import CIRCLED, HeadingGroup, PlacedLine, heading_before
+from pipeline.extract.tables import Table, find_tables
+from pipeline.normalize.text import squash
+
+INDEX_LABEL = re.compile(r"^[【\[［■◆〔]?基本方針事業一覧[】\]］〕]?$")
+COLUMNS = (
+    ("No", "no"),
+    ("事業名", "name"),
+    ("事業費", "budget"),
+    ("新規", "new"),
+    ("担当課", "departments"),
+    ("掲載", "page"),
+    ("頁", "page"),
+)
+MAX_CONTINUATION_PAGES = 3
+
+
+@dataclass(slots=True)
+class IndexRow:
+    no: int
+    name: str
+    budget: int | None
+    budget_raw: str
+    is_new: bool
+    departments: list[str]
+    listed_page: int | None
+    policy_flags: list[int]
+    page: int
+    bbox: BBox
+
+
+@dataclass(slots=True)
+class ProgramIndex:
+    policy_nos: tuple[int, ...]
+    rows: list[IndexRow]
+    subtotal: int | None
+    subtotal_page: int | None
+    page: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def section(self) -> str:
+        return "-".join(str(n) for n in self.policy_nos)
+
+
+def _roles(table: Table) -> dict[str, int] | None:
+    headers = column_headers(table)
+    roles = assign_roles(headers, COLUMNS)
+    if not all(r in roles for r in ("no", "name", "budget")):
+        return None
+    for j, h in enumerate(headers):
+        m = re.search(r"[①-⑳]", h)
+        if m and "基本方針" in squash(h):
+            roles[f"flag:{CIRCLED.index(m.group(0)) + 1}"] = j
+    return roles
+
+
+def extract_indexes(
+    lines: list[PlacedLine], headings: list[HeadingGroup], skip: set[int]
+) -> list[ProgramIndex]:
+    out: list[ProgramIndex] = []
+    for i, pl in enumerate(lines):
+        if i in skip or not INDEX_LABEL.match(pl.key):
+            continue
+        group = heading_before(headings, i)
+        index = ProgramIndex(tuple(group.nos) if group else (), [], None, None, pl.page.number)
+        if group is None:
+            index.warnings.append(
+                f"page {pl.page.number}: 【基本方針事業一覧】 before any policy heading"
+            )
+        _read_index(lines, i, index)
+        out.append(index)
+    return out
+
+
+def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> None:
+    page = lines[label_at].page
+    top = lines[label_at].line.bottom
+    pages = [page]
+    # The pages after the label's, up to a few, in case the index continues there.
+    seen = {page.number}
+    for pl in lines[label_at:]:
+        if pl.page.number not in seen:
+            seen.add(pl.page.number)
+            pages.append(pl.page)
+            if len(pages) > MAX_CONTINUATION_PAGES:
+                break
+    for k, p in enumerate(pages):
+        region = (0.0, top if k == 0 else 0.0, p.width, p.height)
+        tables = [t for t in find_tables(p, region) if _roles(t) is not None]
+        if not tables:
+            if k == 0:
+                index.warnings.append(f"page {p.number}: no index table under 【基本方針事業一覧】")
+                return
+            break
+        table = tables[0]
+        roles = _roles(table)
+        assert roles is not None
+        for r in range(header_rows(table), table.n_rows):
+            cells = table.rows()[r]
+
+            name = cell_text(role_cell(cells, roles, "name"))
+            budget, budget_raw = int_cell(role_cell(cells, roles, "budget"))
+            row_text = squash(" ".join(cell_text(c) for c in cells if c is not None))
+            if "小計" in row_text:
+                index.subtotal, index.subtotal_page = budget, p.number
+                return
+            no_text = squash(cell_text(role_cell(cells, roles, "no")))
+            if not no_text.isdigit():
+                if name or budget is not None:
+                    index.warnings.append(f"page {p.number}: index row without a number: {name!r}")
+                continue
+            listed, _ = int_cell(role_cell(cells, roles, "page"))
+            flags = [
+                int(role.split(":")[1])
+                for role, j in roles.items()
+                if role.startswith("flag:") and is_flag(cells[j])
+            ]
+            index.rows.append(
+                IndexRow(
+                    no=int(no_text),
+                    name=name,
+                    budget=budget,
+                    budget_raw=budget_raw,
+                    is_new=is_flag(role_cell(cells, roles, "new")),
+                    departments=department_entries(role_cell(cells, roles, "departments")),
+                    listed_page=listed,
+                    policy_flags=flags or list(index.policy_nos[:1]),
+                    page=p.number,
+                    bbox=table.row_boxes[r],
+                )
+            )
+    index.warnings.append(f"page {index.page}: index has no 小計 row")

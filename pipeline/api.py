@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import InputError, LayoutError, ValidationFailed
-from pipeline.extract.cards import extract_cards
-from pipeline.extract.document import open_document
-from pipeline.extract.release import identify_release
-from pipeline.records import Finding, card_rows, indicator_rows
-from pipeline.validate.checks import card_content_findings, card_numbering_findings, schema_findings
+from pipeline.errors import InputError, ValidationFailed
+from pipeline.extract.document import Document, open_document
+from pipeline.extract.release import Release
+from pipeline.extract.report import extract_report
+from pipeline.records import Finding, card_rows, index_rows, indicator_rows, program_rows
+from pipeline.validate.checks import (
+    card_content_findings,
+    card_numbering_findings,
+    check_summary,
+    schema_findings,
+)
+from pipeline.validate.reconcile import reconcile
 from pipeline.write.parquet import (
     clean_stale_staging,
     new_staging,
@@ -23,11 +29,9 @@ from pipeline.write.parquet import (
     write_json,
     write_partition,
 )
-from schemas import DATASETS
-from schemas import indicators as indicators_schema
-from schemas import program_cards as cards_schema
+from schemas import DATASETS, MODULES
 
-DATASET_MODULES = {"program_cards": cards_schema, "indicators": indicators_schema}
+DATASET_MODULES = MODULES
 REPORT_SCHEMA_VERSION = "1"
 
 
@@ -68,24 +72,35 @@ def find_releases(raw: Path) -> list[Path]:
     return pdfs
 
 
-def extract_release(pdf: Path) -> tuple[dict[str, pd.DataFrame], list[Finding], object, object]:
+def extract_release(pdf: Path) -> tuple[dict[str, pd.DataFrame], list[Finding], Document, Release]:
+    """Read a report PDF into the rows of every dataset, with the extraction's findings."""
     doc = open_document(pdf)
-    release = identify_release(doc)
-    extraction = extract_cards(doc)
-    if not extraction.cards:
-        raise LayoutError(f"{pdf}: no program cards (【事業概要】 labels) found")
-    printed = {p.number: p.printed for p in doc.pages}
-    cards = card_rows(extraction.cards, release.fiscal_year)
-    indicators, findings = indicator_rows(
-        extraction.cards, release.fiscal_year, release.era, printed
+    ex = extract_report(doc)
+    fy = ex.release.fiscal_year
+    cards = card_rows(ex.cards, fy)
+    indicators, findings = indicator_rows(ex.cards, fy, ex.release.era, ex.printed)
+    programs, list_totals = program_rows(ex.program_list, fy, ex.printed)
+    index, index_totals = index_rows(ex.indexes, programs, fy, ex.printed)
+    totals = (
+        pd.concat([list_totals, index_totals], ignore_index=True)
+        if len(index_totals)
+        else list_totals
     )
-    findings = [Finding("extract.layout", "warning", w) for w in extraction.warnings] + findings
-    return {"program_cards": cards, "indicators": indicators}, findings, doc, release
+    findings = [Finding("extract.layout", "warning", w) for w in ex.warnings] + findings
+    frames = {
+        "program_cards": cards,
+        "indicators": indicators,
+        "programs": programs,
+        "program_totals": totals,
+        "program_index": index,
+    }
+    return frames, findings, doc, ex.release
 
 
 def validate_frames(
     frames: dict[str, pd.DataFrame],
 ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Schema checks of every dataset, then the cross-checks between them."""
     findings: list[Finding] = []
     checked = {}
     for name, df in frames.items():
@@ -93,6 +108,7 @@ def validate_frames(
         findings += f
     findings += card_numbering_findings(frames["program_cards"])
     findings += card_content_findings(frames["program_cards"])
+    findings += reconcile(frames)
     return checked, findings
 
 
@@ -112,6 +128,7 @@ def _report(
         "fiscal_year": fiscal_year,
         "rows": {k: len(v) for k, v in frames.items()},
         "verdict": "fail" if any(f.severity == "error" for f in findings) else "pass",
+        "checks": check_summary(findings),
         "published": published,
         "findings": [
             {

@@ -1,4 +1,4 @@
-"""Extracted cards → the rows of the curated datasets (program_cards, indicators)."""
+"""Extracted structures → the rows of the curated datasets."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.extract.cards import IndicatorTable, ProgramCard
-from pipeline.normalize.era import parse_year_label
-from pipeline.normalize.text import is_repost, program_key
+from pipeline.extract.index import ProgramIndex
+from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
+from pipeline.normalize.era import parse_period, parse_year_label
+from pipeline.normalize.text import is_repost, name_similarity, program_key
 from pipeline.normalize.values import parse_value
 from schemas.indicators import ARROW_TYPES as INDICATOR_COLUMNS
 from schemas.program_cards import ARROW_TYPES as CARD_COLUMNS
+from schemas.program_index import ARROW_TYPES as INDEX_COLUMNS
+from schemas.program_totals import ARROW_TYPES as TOTAL_COLUMNS
+from schemas.programs import ARROW_TYPES as PROGRAM_COLUMNS
 
 
 @dataclass(slots=True)
@@ -153,3 +158,150 @@ def indicator_rows(
                         }
                     )
     return pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS)), findings
+
+
+# -- program list, totals, indexes ------------------------------------------------
+
+FUZZY_MATCH_MIN = 0.8  # below this two names are different programs
+
+
+def program_rows(
+    pl: ProgramList, fiscal_year: int, printed: dict[int, int | None]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(programs, program list totals) from the extracted program list."""
+    programs, totals = [], []
+    for row in pl.rows:
+        where = {
+            "source_page": row.page,
+            "printed_page": printed.get(row.page),
+            "bbox_x0": row.bbox[0],
+            "bbox_top": row.bbox[1],
+            "bbox_x1": row.bbox[2],
+            "bbox_bottom": row.bbox[3],
+        }
+        money = {
+            "budget_kyen": row.budget,
+            "national_kyen": row.national,
+            "other_kyen": row.other,
+            "general_kyen": row.general,
+        }
+        if row.kind != KIND_PROGRAM:
+            totals.append(
+                {
+                    "fiscal_year": fiscal_year,
+                    "kind": row.kind,
+                    "section": None,
+                    "policy_no": row.policy_no,
+                    "label": row.name,
+                    **money,
+                    **where,
+                }
+            )
+            continue
+        period = parse_period(row.period_raw)
+        programs.append(
+            {
+                "fiscal_year": fiscal_year,
+                "row_no": len(programs) + 1,
+                "policy_no": row.policy_no,
+                "measure": row.measure,
+                "program_key": program_key(row.name),
+                "program_name": row.name,
+                "is_repost": is_repost(row.name),
+                "is_new": row.is_new,
+                "is_priority": row.is_priority,
+                "has_key_result": row.has_key_result,
+                **money,
+                "budget_raw": row.budget_raw,
+                "period_raw": row.period_raw,
+                "period_start_year": period.start if period else None,
+                "period_end_year": period.end if period else None,
+                "foundation_support": row.foundation,
+                "departments": list(row.departments),
+                "measure_continued": row.measure_continued,
+                **where,
+            }
+        )
+    return (
+        pd.DataFrame(programs, columns=list(PROGRAM_COLUMNS)),
+        pd.DataFrame(totals, columns=list(TOTAL_COLUMNS)),
+    )
+
+
+def match_program(
+    name: str, candidates: pd.DataFrame
+) -> tuple[pd.Series | None, str, float | None]:
+    """The program list row for a name: same key, else the most similar name above the bar."""
+    if candidates.empty:
+        return None, "none", None
+    key = program_key(name)
+    exact = candidates[candidates["program_key"] == key]
+    if len(exact):
+        return exact.iloc[0], "exact", 1.0
+    scores = candidates["program_name"].map(lambda other: name_similarity(name, other))
+    best = scores.idxmax()
+    if scores[best] >= FUZZY_MATCH_MIN:
+        return candidates.loc[best], "fuzzy", round(float(scores[best]), 4)
+    return None, "none", round(float(scores[best]), 4)
+
+
+def index_rows(
+    indexes: list[ProgramIndex],
+    programs: pd.DataFrame,
+    fiscal_year: int,
+    printed: dict[int, int | None],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(program_index, index subtotals)."""
+    rows, totals = [], []
+    for ix in indexes:
+        if ix.subtotal_page is not None:
+            totals.append(
+                {
+                    "fiscal_year": fiscal_year,
+                    "kind": "index_subtotal",
+                    "section": ix.section,
+                    "policy_no": None,
+                    "label": "小計",
+                    "budget_kyen": ix.subtotal,
+                    "national_kyen": None,
+                    "other_kyen": None,
+                    "general_kyen": None,
+                    "source_page": ix.subtotal_page,
+                    "printed_page": printed.get(ix.subtotal_page),
+                    "bbox_x0": 0.0,
+                    "bbox_top": 0.0,
+                    "bbox_x1": 0.0,
+                    "bbox_bottom": 0.0,
+                }
+            )
+        for r in ix.rows:
+            policies = r.policy_flags or list(ix.policy_nos)
+            candidates = programs[programs["policy_no"].isin(policies)]
+            match, method, score = match_program(r.name, candidates)
+            rows.append(
+                {
+                    "fiscal_year": fiscal_year,
+                    "section": ix.section,
+                    "no": r.no,
+                    "program_key": program_key(r.name),
+                    "program_name": r.name,
+                    "budget_kyen": r.budget,
+                    "budget_raw": r.budget_raw,
+                    "is_new": r.is_new,
+                    "departments": list(r.departments),
+                    "listed_page": r.listed_page,
+                    "policy_nos": policies,
+                    "program_list_key": match["program_key"] if match is not None else None,
+                    "program_list_match": method,
+                    "program_list_match_score": score,
+                    "source_page": r.page,
+                    "printed_page": printed.get(r.page),
+                    "bbox_x0": r.bbox[0],
+                    "bbox_top": r.bbox[1],
+                    "bbox_x1": r.bbox[2],
+                    "bbox_bottom": r.bbox[3],
+                }
+            )
+    return pd.DataFrame(rows, columns=list(INDEX_COLUMNS)), pd.DataFrame(
+        totals, columns=list(TOTAL_COLUMNS)
+    )

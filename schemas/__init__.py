@@ -1,12 +1,40 @@
 """One pandera DataFrameModel per curated dataset; write and tests reuse them.
 
-Each model carries a description per field (written into the Parquet schema)
-and the Arrow type each column is stored as.
+Each module also gives the Arrow type of every column (ARROW_TYPES) and the
+row order of the written files (SORT_KEYS); field descriptions come from the
+models and are written into the Parquet schema.
 """
 
+from types import ModuleType
+
+from schemas import indicators, program_cards, program_index, program_totals, programs
 from schemas.indicators import Indicators
 from schemas.program_cards import ProgramCards
+from schemas.program_index import ProgramIndex
+from schemas.program_totals import ProgramTotals
+from schemas.programs import Programs
 
-DATASETS = {"program_cards": ProgramCards, "indicators": Indicators}
+DATASETS = {
+    "program_cards": ProgramCards,
+    "indicators": Indicators,
+    "programs": Programs,
+    "program_totals": ProgramTotals,
+    "program_index": ProgramIndex,
+}
+MODULES: dict[str, ModuleType] = {
+    "program_cards": program_cards,
+    "indicators": indicators,
+    "programs": programs,
+    "program_totals": program_totals,
+    "program_index": program_index,
+}
 
-__all__ = ["DATASETS", "Indicators", "ProgramCards"]
+__all__ = [
+    "DATASETS",
+    "MODULES",
+    "Indicators",
+    "ProgramCards",
+    "ProgramIndex",
+    "ProgramTotals",
+    "Programs",
+]

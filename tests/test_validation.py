@@ -11,6 +11,7 @@ import pytest
 import pipeline.api as api
 from pipeline.errors import ValidationFailed
 from pipeline.validate.checks import schema_findings
+from schemas import MODULES
 
 PROVENANCE = {
     "source_page": 24,
@@ -135,10 +136,9 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
     previous.write_bytes(b"previous release data")
 
     def fake_extract(pdf: Path):
-        frames = {
-            "program_cards": pd.DataFrame([card_row()]),
-            "indicators": pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")]),
-        }
+        frames = {name: pd.DataFrame(columns=list(MODULES[name].ARROW_TYPES)) for name in MODULES}
+        frames["program_cards"] = pd.DataFrame([card_row()])
+        frames["indicators"] = pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")])
         return (
             frames,
             [],

@@ -10,6 +10,7 @@ import pytest
 from pipeline.extract.cards import extract_cards
 from pipeline.extract.document import open_document
 from pipeline.extract.release import identify_release
+from pipeline.extract.sections import flatten
 from tests.conftest import load_truth
 from tests.render import CardSpec, Style, render
 
@@ -66,7 +67,7 @@ def expected_rows(spec: CardSpec) -> list[tuple[str, list[str]]]:
 def assert_cards(pdf: Path, style_name: str) -> None:
     doc = open_document(pdf)
     assert identify_release(doc).fiscal_year == 2020
-    got = extract_cards(doc)
+    got = extract_cards(flatten(doc))
     want = specs()
     assert [c.card_no for c in got.cards] == [s.no for s in want], style_name
     truth = {c["no"]: c for c in load_truth("fy2020")["policies"][0]["cards"]}
@@ -133,7 +134,7 @@ def test_cards_and_tables_continue_across_pages(
         repeat_header_on_break=repeat_header, rules=rules, card_min_space=30, page_bottom=640
     )
     pdf = render(tmp_path / "v.pdf", specs(), style)
-    cards = extract_cards(open_document(pdf)).cards
+    cards = extract_cards(flatten(open_document(pdf))).cards
     # The layout really breaks: a card spans two pages and so do a table's rows.
     assert any(c.end_page > c.source_page for c in cards)
     assert any(len({r.page for r in t.rows}) == 2 for c in cards for t in c.tables)
@@ -155,7 +156,7 @@ def test_card_with_several_tables_and_a_label_over_three_lines(tmp_path: Path, r
     )
     card = CardSpec(**{**base.__dict__, "extra_tables": [second]})
     pdf = render(tmp_path / "v.pdf", [card], Style(rules=rules))
-    (got,) = extract_cards(open_document(pdf)).cards
+    (got,) = extract_cards(flatten(open_document(pdf))).cards
     assert [t.header for t in got.tables] == [base.header, second[0]]
     assert [(r.label, r.values) for t in got.tables for r in t.rows] == expected_rows(card)
     # The long label really wraps over three lines in its cell.

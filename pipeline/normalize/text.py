@@ -10,6 +10,7 @@ letter-spaced at least that wide.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -154,3 +155,11 @@ def program_key(name: str) -> str:
 
 def is_repost(name: str) -> bool:
     return bool(_REPOST.search(squash(name)))
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Similarity of two program names' keys, 0..1 (difflib ratio)."""
+    ka, kb = program_key(a), program_key(b)
+    if ka == kb:
+        return 1.0
+    return difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()

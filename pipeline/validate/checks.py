@@ -10,7 +10,44 @@ import pandas as pd
 import pandera.errors
 
 from pipeline.records import Finding
+from pipeline.validate.reconcile import CHECKS, Check
 from schemas import DATASETS
+
+# Checks defined here, beside the reconciliation checks; a schema check per dataset.
+OWN_CHECKS = [
+    Check("cards.numbering", "warning", "Cards of a section are numbered 1..n in order"),
+    Check("cards.budget_not_numeric", "warning", "Every card prints its 事業費 as a number"),
+    Check("cards.no_indicator_table", "warning", "Every card has an indicator table"),
+    Check("indicator_header_years", "warning", "Indicator table headers name increasing years"),
+    Check("indicator_label_inherited", "warning", "Every indicator row prints its 項目名"),
+    Check(
+        "extract.layout", "warning", "The layout has every expected part (headers, labels, tables)"
+    ),
+    *[
+        Check(f"schema.{name}", "error", f"{name} rows satisfy the {model.__name__} schema")
+        for name, model in DATASETS.items()
+    ],
+]
+ALL_CHECKS = {c.id: c for c in [*OWN_CHECKS, *CHECKS.values()]}
+
+
+def check_summary(findings: list[Finding]) -> list[dict]:
+    """Every check with its status (pass / warn / fail) and how many findings it raised."""
+    out = []
+    for check in ALL_CHECKS.values():
+        mine = [f for f in findings if f.check == check.id or f.check.startswith(check.id + ".")]
+        errors = sum(f.severity == "error" for f in mine)
+        status = "fail" if errors else ("warn" if mine else "pass")
+        out.append(
+            {
+                "id": check.id,
+                "severity": check.severity,
+                "description": check.description,
+                "status": status,
+                "findings": len(mine),
+            }
+        )
+    return out
 
 
 def schema_findings(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:

@@ -1,0 +1,44 @@
+"""The whole report in one pass over its page layouts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.errors import LayoutError
+from pipeline.extract.cards import ProgramCard, extract_cards
+from pipeline.extract.document import Document
+from pipeline.extract.index import ProgramIndex, extract_indexes
+from pipeline.extract.program_list import ProgramList, extract_program_list
+from pipeline.extract.release import Release, identify_release
+from pipeline.extract.sections import flatten
+
+
+@dataclass(slots=True)
+class ReportExtraction:
+    release: Release
+    cards: list[ProgramCard]
+    indexes: list[ProgramIndex]
+    program_list: ProgramList
+    printed: dict[int, int | None]  # physical page → printed page
+    warnings: list[str]
+
+
+def extract_report(doc: Document) -> ReportExtraction:
+    release = identify_release(doc)
+    lines = flatten(doc)
+    cards = extract_cards(lines)
+    if not cards.cards:
+        raise LayoutError(f"{doc.path}: no program cards (【事業概要】 labels) found")
+    indexes = extract_indexes(lines, cards.headings, cards.inside)
+    program_list = extract_program_list(doc)
+    warnings = list(cards.warnings) + program_list.warnings
+    for ix in indexes:
+        warnings += ix.warnings
+    return ReportExtraction(
+        release=release,
+        cards=cards.cards,
+        indexes=indexes,
+        program_list=program_list,
+        printed={p.number: p.printed for p in doc.pages},
+        warnings=warnings,
+    )

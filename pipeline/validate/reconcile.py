@@ -1,0 +1,423 @@
+"""Cross-checks the report implies: it states every budget three times (program
+list, section index, card) and states its own sums. A disagreement is the
+report's, so it is a warning that shows both values and where they are printed;
+the curated data keeps what was printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.normalize.text import name_similarity, nfkc, squash
+from pipeline.records import Finding
+
+MONEY = ("budget_kyen", "national_kyen", "other_kyen", "general_kyen")
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: str
+    description: str
+
+
+CHECKS: dict[str, Check] = {
+    c.id: c
+    for c in [
+        Check(
+            "programs.funding_sum",
+            "warning",
+            "事業費 = 国庫 + その他 + 一般財源 on every program row (blank = 0)",
+        ),
+        Check(
+            "programs.budget_not_numeric",
+            "warning",
+            "Every program row prints its 事業費 as a number",
+        ),
+        Check(
+            "programs.subtotal",
+            "warning",
+            "Each policy's 小計 = sum of its rows that are not (再掲)",
+        ),
+        Check(
+            "programs.subtotal_incl_repost",
+            "warning",
+            "Each policy's 〃(再掲含む。) = sum of all its rows",
+        ),
+        Check("programs.total", "warning", "合計 = sum of the policies' 小計"),
+        Check(
+            "programs.repost_consistency",
+            "warning",
+            "A (再掲) row repeats its original row: name, budget, funding, period",
+        ),
+        Check("index.subtotal", "warning", "Each index's 小計 = sum of its rows"),
+        Check("index.card_count", "warning", "A section has as many cards as index rows"),
+        Check(
+            "index.card_name",
+            "warning",
+            "Index row i and card i of a section name the same program",
+        ),
+        Check("index.card_budget", "warning", "Index row i and card i state the same 事業費"),
+        Check(
+            "index.card_page",
+            "warning",
+            "Card i starts on the printed page its index row lists (掲載頁)",
+        ),
+        Check(
+            "index.program_list_match",
+            "warning",
+            "Every index row names a program of the program list (same policy)",
+        ),
+        Check(
+            "index.program_list_budget", "warning", "Index and program list state the same 事業費"
+        ),
+        Check("index.program_list_new", "warning", "Index and program list agree on 新規"),
+        Check(
+            "index.program_list_departments",
+            "warning",
+            "Index and program list name the same departments",
+        ),
+        Check(
+            "coverage.cards_in_program_list",
+            "warning",
+            "Every program card appears in the program list",
+        ),
+        Check(
+            "coverage.program_list_in_index",
+            "warning",
+            "Every program list row of a policy appears in its section's index",
+        ),
+        Check(
+            "names.repost_marker_width",
+            "warning",
+            "(再掲) is printed one way (half- or full-width) throughout",
+        ),
+    ]
+}
+
+
+def _finding(check: str, message: str, row: pd.Series | None = None) -> Finding:
+    page = bbox = None
+    if row is not None:
+        page = int(row["source_page"])
+        box = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
+        bbox = tuple(float(x) for x in box) if any(box) else None
+    return Finding(check, CHECKS[check].severity, message, page, bbox)
+
+
+def _n(v: object) -> int:
+    return 0 if v is None or pd.isna(v) else int(v)
+
+
+def _fmt(v: object) -> str:
+    return "blank" if v is None or pd.isna(v) else f"{int(v):,}"
+
+
+def funding_sum(programs: pd.DataFrame) -> list[Finding]:
+    out = []
+    for _, r in programs.iterrows():
+        if pd.isna(r["budget_kyen"]):
+            out.append(
+                _finding(
+                    "programs.budget_not_numeric",
+                    f"policy {r['policy_no']} {r['program_name']}: 事業費 printed as {r['budget_raw']!r}",
+                    r,
+                )
+            )
+            continue
+        parts = _n(r["national_kyen"]) + _n(r["other_kyen"]) + _n(r["general_kyen"])
+        if parts != int(r["budget_kyen"]):
+            out.append(
+                _finding(
+                    "programs.funding_sum",
+                    f"policy {r['policy_no']} {r['program_name']}: 事業費 {_fmt(r['budget_kyen'])} ≠ "
+                    f"国庫 {_fmt(r['national_kyen'])} + その他 {_fmt(r['other_kyen'])} + 一般財源 {_fmt(r['general_kyen'])} = {parts:,}",
+                    r,
+                )
+            )
+    return out
+
+
+def subtotals(programs: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
+    out = []
+    for kind, check, only_own in (
+        ("subtotal", "programs.subtotal", True),
+        ("subtotal_incl_repost", "programs.subtotal_incl_repost", False),
+    ):
+        for _, t in totals[totals["kind"] == kind].iterrows():
+            rows = programs[programs["policy_no"] == t["policy_no"]]
+            if only_own:
+                rows = rows[~rows["is_repost"].astype(bool)]
+            for col in MONEY:
+                s = int(rows[col].fillna(0).sum())
+                if s != _n(t[col]):
+                    out.append(
+                        _finding(
+                            check,
+                            f"policy {t['policy_no']} {t['label']} {col}: printed {_fmt(t[col])}, rows sum to {s:,}",
+                            t,
+                        )
+                    )
+    for _, t in totals[totals["kind"] == "total"].iterrows():
+        subs = totals[totals["kind"] == "subtotal"]
+        for col in MONEY:
+            s = int(subs[col].fillna(0).sum())
+            if s != _n(t[col]):
+                out.append(
+                    _finding(
+                        "programs.total",
+                        f"{t['label']} {col}: printed {_fmt(t[col])}, 小計 sum to {s:,}",
+                        t,
+                    )
+                )
+    return out
+
+
+def repost_consistency(programs: pd.DataFrame) -> list[Finding]:
+    out = []
+    originals = programs[~programs["is_repost"].astype(bool)]
+    for _, r in programs[programs["is_repost"].astype(bool)].iterrows():
+        same = originals[originals["program_key"] == r["program_key"]]
+        method = "same name"
+        if same.empty:
+            scores = originals["program_name"].map(
+                lambda n, name=r["program_name"]: name_similarity(n, name)
+            )
+            if scores.empty or scores.max() < 0.8:
+                continue  # re-listed from outside the list; nothing to compare
+            same = originals.loc[[scores.idxmax()]]
+            method = f"similar name, score {scores.max():.2f}"
+            o = same.iloc[0]
+            out.append(
+                _finding(
+                    "programs.repost_consistency",
+                    f"{r['program_name']} (policy {r['policy_no']}) re-lists {o['program_name']} (policy {o['policy_no']}) under another name ({method})",
+                    r,
+                )
+            )
+        o = same.iloc[0]
+        for col in (*MONEY, "period_raw"):
+            a, b = r[col], o[col]
+            if not (pd.isna(a) and pd.isna(b)) and (pd.isna(a) or pd.isna(b) or a != b):
+                out.append(
+                    _finding(
+                        "programs.repost_consistency",
+                        f"{r['program_name']} (policy {r['policy_no']}) {col} {a!s} ≠ original (policy {o['policy_no']}, page {o['source_page']}) {b!s}",
+                        r,
+                    )
+                )
+    return out
+
+
+def index_subtotal(index: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
+    out = []
+    for _, t in totals[totals["kind"] == "index_subtotal"].iterrows():
+        s = int(index[index["section"] == t["section"]]["budget_kyen"].fillna(0).sum())
+        if s != _n(t["budget_kyen"]):
+            out.append(
+                _finding(
+                    "index.subtotal",
+                    f"section {t['section']} index 小計 printed {_fmt(t['budget_kyen'])}, rows sum to {s:,}",
+                    t,
+                )
+            )
+    return out
+
+
+def index_vs_cards(index: pd.DataFrame, cards: pd.DataFrame) -> list[Finding]:
+    out = []
+    for section, rows in index.groupby("section", sort=False):
+        sec_cards = cards[cards["section"] == section].set_index("card_no")
+        if len(sec_cards) != len(rows):
+            out.append(
+                _finding(
+                    "index.card_count",
+                    f"section {section}: index lists {len(rows)} programs, {len(sec_cards)} cards found",
+                    rows.iloc[0],
+                )
+            )
+        for _, r in rows.iterrows():
+            if r["no"] not in sec_cards.index:
+                out.append(
+                    _finding(
+                        "index.card_count",
+                        f"section {section} No.{r['no']} {r['program_name']}: no card {r['no']} found (the index lists page {r['listed_page']})",
+                        r,
+                    )
+                )
+                continue
+            c = sec_cards.loc[r["no"]]
+            score = name_similarity(r["program_name"], c["program_name"])
+            if score < 1.0:
+                out.append(
+                    _finding(
+                        "index.card_name",
+                        f"section {section} No.{r['no']}: index {r['program_name']!r} vs card (page {c['printed_page']}) {c['program_name']!r}, similarity {score:.2f}",
+                        r,
+                    )
+                )
+            if _n(r["budget_kyen"]) != _n(c["budget_kyen"]) or pd.isna(r["budget_kyen"]) != pd.isna(
+                c["budget_kyen"]
+            ):
+                out.append(
+                    _finding(
+                        "index.card_budget",
+                        f"section {section} No.{r['no']} {r['program_name']}: index {_fmt(r['budget_kyen'])} vs card {_fmt(c['budget_kyen'])}",
+                        r,
+                    )
+                )
+            if (
+                pd.isna(r["listed_page"])
+                or pd.isna(c["printed_page"])
+                or int(r["listed_page"]) != int(c["printed_page"])
+            ):
+                out.append(
+                    _finding(
+                        "index.card_page",
+                        f"section {section} No.{r['no']} {r['program_name']}: index lists page {r['listed_page']}, card {r['no']} starts on printed page {c['printed_page']}",
+                        r,
+                    )
+                )
+    return out
+
+
+def _departments_key(values: object) -> list[str]:
+    return [squash(v) for v in list(values)]
+
+
+def index_vs_program_list(index: pd.DataFrame, programs: pd.DataFrame) -> list[Finding]:
+    out = []
+    for _, r in index.iterrows():
+        where = f"section {r['section']} No.{r['no']} {r['program_name']}"
+        if r["program_list_match"] == "none":
+            out.append(
+                _finding(
+                    "index.program_list_match",
+                    f"{where}: no program of policy {list(r['policy_nos'])} in the program list has this name",
+                    r,
+                )
+            )
+            continue
+        if r["program_list_match"] == "fuzzy":
+            out.append(
+                _finding(
+                    "index.program_list_match",
+                    f"{where}: the program list prints the name differently, matched by similarity {r['program_list_match_score']:.2f}",
+                    r,
+                )
+            )
+        for policy in r["policy_nos"]:
+            match = programs[
+                (programs["policy_no"] == policy)
+                & (programs["program_key"] == r["program_list_key"])
+            ]
+            if match.empty:
+                out.append(
+                    _finding(
+                        "index.program_list_match",
+                        f"{where}: flagged for policy {policy}, but not in that policy's program list rows",
+                        r,
+                    )
+                )
+                continue
+            p = match.iloc[0]
+            if _n(p["budget_kyen"]) != _n(r["budget_kyen"]) or pd.isna(p["budget_kyen"]) != pd.isna(
+                r["budget_kyen"]
+            ):
+                out.append(
+                    _finding(
+                        "index.program_list_budget",
+                        f"{where}: index {_fmt(r['budget_kyen'])} vs program list (page {p['printed_page']}) {_fmt(p['budget_kyen'])} [{p['budget_raw']!r}]",
+                        r,
+                    )
+                )
+            if bool(p["is_new"]) != bool(r["is_new"]):
+                out.append(
+                    _finding(
+                        "index.program_list_new",
+                        f"{where}: 新規 {'○' if r['is_new'] else 'blank'} in the index, {'○' if p['is_new'] else 'blank'} in the program list (page {p['printed_page']})",
+                        r,
+                    )
+                )
+            if _departments_key(p["departments"]) != _departments_key(r["departments"]):
+                out.append(
+                    _finding(
+                        "index.program_list_departments",
+                        f"{where}: index {list(r['departments'])} vs program list {list(p['departments'])}",
+                        r,
+                    )
+                )
+    return out
+
+
+def coverage(cards: pd.DataFrame, programs: pd.DataFrame, index: pd.DataFrame) -> list[Finding]:
+    out = []
+    names = list(programs["program_name"])
+    keys = set(programs["program_key"])
+    for _, c in cards.iterrows():
+        if c["program_key"] in keys:
+            continue
+        best = max(names, key=lambda n: name_similarity(n, c["program_name"]), default=None)
+        score = name_similarity(best, c["program_name"]) if best else 0.0
+        # A card titled with several programs (①…②…) lists each in the program list.
+        parts = c["program_name"].split(" ") if len(c["title_lines"]) > 1 else []
+        if parts and all(any(name_similarity(n, part) == 1.0 for n in names) for part in parts):
+            continue
+        out.append(
+            _finding(
+                "coverage.cards_in_program_list",
+                f"section {c['section']} card {c['card_no']} {c['program_name']!r} is not in the program list"
+                + (f"; closest {best!r} (similarity {score:.2f})" if best else ""),
+                c,
+            )
+        )
+    for _, p in programs.iterrows():
+        sections = index[index["policy_nos"].map(lambda ps, p=p: p["policy_no"] in list(ps))]
+        if p["program_key"] in set(sections["program_list_key"].dropna()):
+            continue
+        out.append(
+            _finding(
+                "coverage.program_list_in_index",
+                f"policy {p['policy_no']} {p['program_name']!r} (page {p['printed_page']}) is in no index row of its section",
+                p,
+            )
+        )
+    return out
+
+
+def repost_marker_width(*frames: pd.DataFrame) -> list[Finding]:
+    half, full = [], []
+    for df in frames:
+        for _, r in df.iterrows():
+            name = r["program_name"]
+            if "(再掲)" in name:
+                half.append(r)
+            elif "（再掲）" in name:
+                full.append(r)
+    if half and full:
+        first = full[0] if len(full) <= len(half) else half[0]
+        return [
+            _finding(
+                "names.repost_marker_width",
+                f"(再掲) is printed half-width {len(half)} times and full-width {len(full)} times; e.g. {nfkc(first['program_name'])!r} on page {first['printed_page']}",
+                first,
+            )
+        ]
+    return []
+
+
+def reconcile(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    cards, programs, totals, index = (
+        frames[k] for k in ("program_cards", "programs", "program_totals", "program_index")
+    )
+    return [
+        *funding_sum(programs),
+        *subtotals(programs, totals),
+        *repost_consistency(programs),
+        *index_subtotal(index, totals),
+        *index_vs_cards(index, cards),
+        *index_vs_program_list(index, programs),
+        *coverage(cards, programs, index),
+        *repost_marker_width(programs, index, cards),
+    ]

@@ -1,0 +1,91 @@
+"""program_index: one row per row of a policy section's 【基本方針事業一覧】."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.common import is_list_of_int, is_list_of_str, provenance_fields
+from schemas.program_cards import SECTION_PATTERN
+
+MATCH_METHODS = ["exact", "fuzzy", "none"]
+
+
+class ProgramIndex(pa.DataFrameModel):
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
+    )
+    section: Series[str] = pa.Field(
+        str_matches=SECTION_PATTERN, description='Policy section: "1"…"8", "6-7"'
+    )
+    no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="No. of the row in its index")
+    program_key: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Join key of the name (see programs)"
+    )
+    program_name: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="事業名 as printed in the index"
+    )
+    budget_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="事業費 in 千円")
+    budget_raw: Series[str] = pa.Field(description="事業費 cell as printed")
+    is_new: Series[pd.BooleanDtype] = pa.Field(description="新規 marked ○")
+    departments: Series[object] = pa.Field(description="担当課等 entries")
+    listed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="掲載頁: printed page where the index says the card starts"
+    )
+    policy_nos: Series[object] = pa.Field(
+        description="Policies the row belongs to (the ⑥/⑦ flag columns of a shared section; else the section's policy)"
+    )
+    program_list_key: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="program_key of the matching program list row (differs from program_key when matched by fuzzy name)",
+    )
+    program_list_match: Series[str] = pa.Field(
+        isin=MATCH_METHODS,
+        description="How the program list row was found: exact key, fuzzy name, or none",
+    )
+    program_list_match_score: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, ge=0, le=1, description="Name similarity of that match (1.0 when exact)"
+    )
+    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page of the row")
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Printed page number"
+    )
+    bbox_x0: Series[float] = pa.Field(description="Row bounding box, points from the left")
+    bbox_top: Series[float] = pa.Field(description="…from the top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
+
+    @pa.check("departments", name="departments_are_strings")
+    def _departments(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_str(s)
+
+    @pa.check("policy_nos", name="policy_nos_are_ints")
+    def _policies(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_int(s)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["fiscal_year", "section", "no"]
+
+
+ARROW_TYPES: dict[str, pa_arrow.DataType] = {
+    "fiscal_year": pa_arrow.int32(),
+    "section": pa_arrow.string(),
+    "no": pa_arrow.int32(),
+    "program_key": pa_arrow.string(),
+    "program_name": pa_arrow.string(),
+    "budget_kyen": pa_arrow.int64(),
+    "budget_raw": pa_arrow.string(),
+    "is_new": pa_arrow.bool_(),
+    "departments": pa_arrow.list_(pa_arrow.string()),
+    "listed_page": pa_arrow.int32(),
+    "policy_nos": pa_arrow.list_(pa_arrow.int16()),
+    "program_list_key": pa_arrow.string(),
+    "program_list_match": pa_arrow.string(),
+    "program_list_match_score": pa_arrow.float64(),
+    **provenance_fields(),
+}
+SORT_KEYS = ["section", "no"]

@@ -1,0 +1,64 @@
+"""program_totals: the 小計, 〃(再掲含む。) and 合計 rows of the program list, and each
+section index's 小計, as printed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.common import provenance_fields
+
+KINDS = ["subtotal", "subtotal_incl_repost", "total", "index_subtotal"]
+
+
+class ProgramTotals(pa.DataFrameModel):
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
+    )
+    kind: Series[str] = pa.Field(
+        isin=KINDS,
+        description="subtotal (小計: rows of the policy without re-listed ones) | subtotal_incl_repost (〃(再掲含む。): all rows) | total (合計) | index_subtotal (小計 of a section's 【基本方針事業一覧】)",
+    )
+    section: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="Section of an index subtotal"
+    )
+    policy_no: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, le=20, description="Policy of a subtotal; null for the total"
+    )
+    label: Series[str] = pa.Field(description="The row's label as printed")
+    budget_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="事業費 in 千円")
+    national_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="国庫 in 千円")
+    other_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="その他 in 千円")
+    general_kyen: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="一般財源 in 千円"
+    )
+    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page of the row")
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Printed page number"
+    )
+    bbox_x0: Series[float] = pa.Field(description="Row bounding box, points from the left")
+    bbox_top: Series[float] = pa.Field(description="…from the top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["fiscal_year", "kind", "policy_no", "section"]
+
+
+ARROW_TYPES: dict[str, pa_arrow.DataType] = {
+    "fiscal_year": pa_arrow.int32(),
+    "kind": pa_arrow.string(),
+    "section": pa_arrow.string(),
+    "policy_no": pa_arrow.int16(),
+    "label": pa_arrow.string(),
+    "budget_kyen": pa_arrow.int64(),
+    "national_kyen": pa_arrow.int64(),
+    "other_kyen": pa_arrow.int64(),
+    "general_kyen": pa_arrow.int64(),
+    **provenance_fields(),
+}
+SORT_KEYS = ["source_page", "bbox_top"]

@@ -1,0 +1,127 @@
+"""programs: one row per program row of the program list (別紙1)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.common import is_list_of_str, provenance_fields
+
+
+class Programs(pa.DataFrameModel):
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
+    )
+    row_no: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Position of the row in the program list (1-based, program rows only)"
+    )
+    policy_no: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, le=20, description="Policy (①…⑧) whose band the row is under"
+    )
+    measure: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="施策: the measure the program serves (merged cell over its programs)",
+    )
+    program_key: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="Join key: name NFKC-normalized, no spaces, no trailing (再掲)",
+    )
+    program_name: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="事業名 as printed"
+    )
+    is_repost: Series[pd.BooleanDtype] = pa.Field(
+        description="Row re-lists a program of another policy: (再掲)"
+    )
+    is_new: Series[pd.BooleanDtype] = pa.Field(description="新規 marked ○")
+    is_priority: Series[pd.BooleanDtype] = pa.Field(description="重点 marked ○")
+    has_key_result: Series[pd.BooleanDtype] = pa.Field(description="主要成果 marked ○")
+    budget_kyen: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="事業費 in 千円; null when the cell is not a number"
+    )
+    budget_raw: Series[str] = pa.Field(description="事業費 cell as printed")
+    national_kyen: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="国庫 (national funds) in 千円; null = blank cell, not 0"
+    )
+    other_kyen: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="その他 (other funds) in 千円; null = blank"
+    )
+    general_kyen: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=0, description="一般財源 (general funds) in 千円; null = blank"
+    )
+    period_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description='事業期間 as printed ("H28-R7", "S45-", "R2", "R2-4")'
+    )
+    period_start_year: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1868, le=2100, description="First fiscal year of the period"
+    )
+    period_end_year: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=1868,
+        le=2100,
+        description='Last fiscal year; null when open-ended ("S45-")',
+    )
+    foundation_support: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        isin=["○", "△"],
+        description="21財団への補助・委託: ○, or △ for part of the budget, as printed",
+    )
+    departments: Series[object] = pa.Field(
+        description="担当課等 entries, one per printed department line"
+    )
+    measure_continued: Series[pd.BooleanDtype] = pa.Field(
+        description="The measure cell was split by a page break; its text is carried from the previous page"
+    )
+    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page of the row")
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Printed page number"
+    )
+    bbox_x0: Series[float] = pa.Field(description="Row bounding box, points from the left")
+    bbox_top: Series[float] = pa.Field(description="…from the top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
+
+    @pa.check("departments", name="departments_are_strings")
+    def _departments(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_str(s)
+
+    @pa.dataframe_check(name="period_ordered")
+    def _period(cls, df: pd.DataFrame) -> pd.Series:
+        return (
+            df["period_end_year"].isna()
+            | df["period_start_year"].isna()
+            | (df["period_start_year"] <= df["period_end_year"])
+        )
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["fiscal_year", "row_no"]
+
+
+ARROW_TYPES: dict[str, pa_arrow.DataType] = {
+    "fiscal_year": pa_arrow.int32(),
+    "row_no": pa_arrow.int32(),
+    "policy_no": pa_arrow.int16(),
+    "measure": pa_arrow.string(),
+    "program_key": pa_arrow.string(),
+    "program_name": pa_arrow.string(),
+    "is_repost": pa_arrow.bool_(),
+    "is_new": pa_arrow.bool_(),
+    "is_priority": pa_arrow.bool_(),
+    "has_key_result": pa_arrow.bool_(),
+    "budget_kyen": pa_arrow.int64(),
+    "budget_raw": pa_arrow.string(),
+    "national_kyen": pa_arrow.int64(),
+    "other_kyen": pa_arrow.int64(),
+    "general_kyen": pa_arrow.int64(),
+    "period_raw": pa_arrow.string(),
+    "period_start_year": pa_arrow.int16(),
+    "period_end_year": pa_arrow.int16(),
+    "foundation_support": pa_arrow.string(),
+    "departments": pa_arrow.list_(pa_arrow.string()),
+    "measure_continued": pa_arrow.bool_(),
+    **provenance_fields(),
+}
+SORT_KEYS = ["row_no"]

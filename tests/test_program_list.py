@@ -1,0 +1,91 @@
+"""The program list, its totals and the section indexes: every row and cell of both editions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.api import load
+from tests.conftest import load_truth
+
+
+def _none(v):
+    return None if v is None or (not isinstance(v, (list, str)) and pd.isna(v)) else v
+
+
+def test_every_program_row(curated) -> None:
+    edition, out, _ = curated
+    got = load("programs", out=out).sort_values("row_no")
+    want = [r for r in load_truth(edition)["program_list"]["rows"] if r["kind"] == "program"]
+    assert len(got) == len(want)
+    for (_, g), w in zip(got.iterrows(), want, strict=True):
+        where = f"{edition} row {g['row_no']} {w['name']}"
+        assert g["program_name"] == w["name"], where
+        assert g["policy_no"] == w["policy_no"], where
+        assert _none(g["measure"]) == w["measure"], where
+        assert (bool(g["is_new"]), bool(g["is_priority"]), bool(g["has_key_result"])) == (
+            w["new"],
+            w["priority"],
+            w["key_result"],
+        ), where
+        assert _none(g["budget_kyen"]) == w["budget"], where
+        if w["budget"] is None:
+            assert g["budget_raw"] == w["budget_text"], where
+        assert (_none(g["national_kyen"]), _none(g["other_kyen"]), _none(g["general_kyen"])) == (
+            w["national"],
+            w["other"],
+            w["general"],
+        ), where
+        assert _none(g["period_raw"]) == w["period"], where
+        assert _none(g["foundation_support"]) == w["foundation"], where
+        assert list(g["departments"]) == w["departments"], where
+        assert bool(g["is_repost"]) == w["repost"], where
+    # Rows keep their policy and measure across the page breaks of the landscape pages.
+    assert got["source_page"].nunique() > 1
+    assert got["measure_continued"].any()
+
+
+def test_every_total_row(curated) -> None:
+    edition, out, _ = curated
+    got = load("program_totals", out=out)
+    got = got[got["kind"] != "index_subtotal"].sort_values(["source_page", "bbox_top"])
+    want = [r for r in load_truth(edition)["program_list"]["rows"] if r["kind"] != "program"]
+    assert [(k, _none(p)) for k, p in zip(got["kind"], got["policy_no"], strict=True)] == [
+        (w["kind"], w["policy_no"]) for w in want
+    ]
+    for (_, g), w in zip(got.iterrows(), want, strict=True):
+        assert [
+            _none(g[c]) for c in ("budget_kyen", "national_kyen", "other_kyen", "general_kyen")
+        ] == [w["budget"], w["national"], w["other"], w["general"]]
+        assert g["label"] == w["name"]
+
+
+def test_every_index_row_and_subtotal(curated) -> None:
+    edition, out, _ = curated
+    index = load("program_index", out=out)
+    totals = load("program_totals", out=out)
+    for policy in load_truth(edition)["policies"]:
+        section = "-".join(str(n) for n in policy["nos"])
+        rows = index[index["section"] == section].sort_values("no")
+        assert len(rows) == len(policy["index"]), section
+        for (_, g), w in zip(rows.iterrows(), policy["index"], strict=True):
+            where = f"{edition} section {section} No.{w['no']}"
+            assert g["no"] == w["no"], where
+            assert g["program_name"] == w["name"], where
+            assert _none(g["budget_kyen"]) == w["budget"], where
+            assert bool(g["is_new"]) == w["new"], where
+            assert list(g["departments"]) == w["departments"], where
+            assert g["listed_page"] == w["page"], where
+            assert list(g["policy_nos"]) == w["flags"], where
+        sub = totals[(totals["kind"] == "index_subtotal") & (totals["section"] == section)]
+        assert list(sub["budget_kyen"]) == [policy["index_subtotal"]], section
+
+
+def test_program_key_joins_the_datasets(curated) -> None:
+    edition, out, _ = curated
+    cards = load("program_cards", out=out)
+    programs = load("programs", out=out)
+    joined = cards.merge(programs[~programs["is_repost"]], on="program_key", how="inner")
+    # Every card joins the program list by key except the ones the report names differently.
+    unmatched = set(cards["program_key"]) - set(programs["program_key"])
+    assert len(unmatched) <= 5
+    assert len(joined) >= len(cards) - 5 - cards["is_repost"].sum()

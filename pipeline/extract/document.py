@@ -7,6 +7,7 @@ stays flat however long the report is.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import statistics
@@ -144,6 +145,7 @@ class PageLayout:
     fills: list[Fill]
     label: str | None = None  # printed page label as printed, e.g. "22"
     _lines: list[TextLine] | None = field(default=None, repr=False)
+    _mid_index: tuple[list[Glyph], list[float]] | None = field(default=None, repr=False)
 
     @property
     def printed(self) -> int | None:
@@ -167,15 +169,18 @@ class PageLayout:
         return line.top >= self.height * FOOTER_ZONE and parse_page_label(line.text) is not None
 
     def glyphs_in(self, bbox: BBox, pad: float = 0.5) -> list[Glyph]:
+        """Glyphs whose centre lies inside bbox (grown by pad), in reading order by centre."""
         x0, top, x1, bottom = bbox
-        return [
-            g
-            for g in self.glyphs
-            if (g.x0 + g.x1) / 2 >= x0 - pad
-            and (g.x0 + g.x1) / 2 <= x1 + pad
-            and g.mid >= top - pad
-            and g.mid <= bottom + pad
-        ]
+        by_mid, mids = self._by_mid()
+        lo = bisect.bisect_left(mids, top - pad)
+        hi = bisect.bisect_right(mids, bottom + pad)
+        return [g for g in by_mid[lo:hi] if x0 - pad <= (g.x0 + g.x1) / 2 <= x1 + pad]
+
+    def _by_mid(self) -> tuple[list[Glyph], list[float]]:
+        if self._mid_index is None:
+            by_mid = sorted(self.glyphs, key=lambda g: g.mid)
+            self._mid_index = (by_mid, [g.mid for g in by_mid])
+        return self._mid_index
 
     def hrules(self, bbox: BBox | None = None) -> list[Rule]:
         return [r for r in self.rules if r.horizontal and _rule_in(r, bbox)]

@@ -120,8 +120,9 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
         table = tables[0]
         roles = _roles(table)
         assert roles is not None
+        grid = table.rows()
         for r in range(header_rows(table), table.n_rows):
-            cells = table.rows()[r]
+            cells = grid[r]
 
             name = cell_text(role_cell(cells, roles, "name"))
             budget, budget_raw = int_cell(role_cell(cells, roles, "budget"))

@@ -112,8 +112,9 @@ def extract_program_list(doc: Document) -> ProgramList:
             if page.number not in pages:
                 pages.append(page.number)
             first_body = header_rows(table)
+            grid = table.rows()
             for r in range(first_body, table.n_rows):
-                cells = table.rows()[r]
+                cells = grid[r]
                 band = next((c for c in cells if c is not None and c.colspan == table.n_cols), None)
                 if band is not None:
                     m = re.match(r"^\s*([①-⑳])\s*(.*)$", band.text)

@@ -10,6 +10,7 @@ grid cells merge when no rule separates them, which rebuilds merged cells.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -43,12 +44,20 @@ class Table:
     col_edges: list[float]
     ruled_columns: bool  # False when columns were inferred from text alignment
     row_boxes: list[BBox] = field(default_factory=list)
+    _by_position: dict[tuple[int, int], Cell] | None = field(default=None, repr=False)
 
     def cell_at(self, row: int, col: int) -> Cell | None:
-        for c in self.cells:
-            if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan:
-                return c
-        return None
+        return self._grid().get((row, col))
+
+    def _grid(self) -> dict[tuple[int, int], Cell]:
+        if self._by_position is None:
+            self._by_position = {
+                (r, c): cell
+                for cell in self.cells
+                for r in range(cell.row, cell.row + cell.rowspan)
+                for c in range(cell.col, cell.col + cell.colspan)
+            }
+        return self._by_position
 
     def rows(self) -> list[list[Cell | None]]:
         """Each grid row as its cells, a merged cell repeated in every row and column it covers."""
@@ -248,13 +257,16 @@ def _build_table(
         for j in range(n_cols):
             members.setdefault(find(i * n_cols + j), []).append((i, j))
     boxes: list[tuple[int, int, int, int, BBox]] = []
+    box_of: dict[tuple[int, int], int] = {}
     for group in members.values():
         r0 = min(i for i, _ in group)
         r1 = max(i for i, _ in group)
         c0 = min(j for _, j in group)
         c1 = max(j for _, j in group)
+        for pos in group:
+            box_of[pos] = len(boxes)
         boxes.append((r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
-    owned = _assign_glyphs(page.glyphs_in(bbox, pad=0), [b[4] for b in boxes])
+    owned = _assign_glyphs(page.glyphs_in(bbox, pad=0), xs, ys, box_of, [b[4] for b in boxes])
     cells: list[Cell] = []
     for k, (r0, r1, c0, c1, cb) in enumerate(boxes):
         lines = build_lines(owned.get(k, []))
@@ -266,17 +278,22 @@ def _build_table(
     return Table(page.number, bbox, cells, n_rows, n_cols, xs, ruled_columns, row_boxes)
 
 
-def _assign_glyphs(glyphs: Sequence[Glyph], boxes: Sequence[BBox]) -> dict[int, list[Glyph]]:
+def _assign_glyphs(
+    glyphs: Sequence[Glyph],
+    xs: Sequence[float],
+    ys: Sequence[float],
+    box_of: dict[tuple[int, int], int],
+    boxes: Sequence[BBox],
+) -> dict[int, list[Glyph]]:
     """Glyphs per cell by their centre, except that a glyph straddling a column
     rule while touching its left neighbour belongs to the left cell: text that
     overflows its cell by a character ("…スキルアッ|10,146")."""
 
     def owner(g: Glyph) -> int | None:
         cx = (g.x0 + g.x1) / 2
-        for k, (x0, top, x1, bottom) in enumerate(boxes):
-            if x0 <= cx <= x1 and top <= g.mid <= bottom:
-                return k
-        return None
+        i = bisect.bisect_right(ys, g.mid) - 1
+        j = bisect.bisect_right(xs, cx) - 1
+        return box_of.get((min(i, len(ys) - 2), min(j, len(xs) - 2))) if i >= 0 and j >= 0 else None
 
     where = {id(g): owner(g) for g in glyphs}
     for line in build_lines(glyphs):

@@ -372,9 +372,13 @@ def coverage(cards: pd.DataFrame, programs: pd.DataFrame, index: pd.DataFrame) -
                 c,
             )
         )
+    indexed: dict[int, set[str]] = {}  # policy → program list keys its index rows match
+    for _, r in index.iterrows():
+        for policy in r["policy_nos"]:
+            if pd.notna(r["program_list_key"]):
+                indexed.setdefault(int(policy), set()).add(r["program_list_key"])
     for _, p in programs.iterrows():
-        sections = index[index["policy_nos"].map(lambda ps, p=p: p["policy_no"] in list(ps))]
-        if p["program_key"] in set(sections["program_list_key"].dropna()):
+        if p["program_key"] in indexed.get(int(p["policy_no"]), set()):
             continue
         out.append(
             _finding(

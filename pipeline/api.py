@@ -1,38 +1,43 @@
-"""The library behind the CLI: run a release, validate it, load curated data."""
+"""The library behind the CLI: run a release, validate it, read its report, load curated data.
+
+A run is write-audit-publish: every dataset, the quarantine and the validation
+report are written to a staging folder, validated, and only then moved into
+`curated/`. Validation errors block publishing (the report is still written);
+`allow_errors` publishes the rows that pass and quarantines the rest.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from pipeline.errors import InputError, ValidationFailed
-from pipeline.extract.document import Document, open_document
+from pipeline.extract.document import Document, file_sha256, open_document
 from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report
 from pipeline.records import Finding, card_rows, index_rows, indicator_rows, program_rows
-from pipeline.validate.checks import (
-    card_content_findings,
-    card_numbering_findings,
-    check_summary,
-    schema_findings,
-)
+from pipeline.validate.checks import card_content_findings, card_numbering_findings, schema_findings
 from pipeline.validate.reconcile import reconcile
+from pipeline.validate.report import build_report, render_crops, render_html, write_json
 from pipeline.write.parquet import (
     clean_stale_staging,
     new_staging,
     partition_dir,
     publish,
-    write_json,
     write_partition,
+    write_quarantine,
 )
 from schemas import DATASETS, MODULES
 
 DATASET_MODULES = MODULES
-REPORT_SCHEMA_VERSION = "1"
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -45,6 +50,7 @@ class RunResult:
     published: bool
     out: Path
     report_path: Path
+    html_path: Path
     partitions: list[Path] = field(default_factory=list)
 
     @property
@@ -72,9 +78,13 @@ def find_releases(raw: Path) -> list[Path]:
     return pdfs
 
 
-def extract_release(pdf: Path) -> tuple[dict[str, pd.DataFrame], list[Finding], Document, Release]:
+def extract_release(
+    pdf: Path, progress: Progress | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Finding], Document, Release]:
     """Read a report PDF into the rows of every dataset, with the extraction's findings."""
-    doc = open_document(pdf)
+    say = progress or (lambda _msg: None)
+    doc = open_document(pdf, progress=lambda done, total: say(f"reading page {done}/{total}"))
+    say("extracting cards, tables and lists")
     ex = extract_report(doc)
     fy = ex.release.fiscal_year
     cards = card_rows(ex.cards, fy)
@@ -99,76 +109,82 @@ def extract_release(pdf: Path) -> tuple[dict[str, pd.DataFrame], list[Finding], 
 
 def validate_frames(
     frames: dict[str, pd.DataFrame],
-) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """Schema checks of every dataset, then the cross-checks between them."""
+) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, dict[int, list[str]]]]:
+    """Schema checks of every dataset, then the cross-checks between them.
+
+    Returns the coerced frames, all findings, and per dataset the failing rows
+    with their check ids.
+    """
     findings: list[Finding] = []
-    checked = {}
+    checked: dict[str, pd.DataFrame] = {}
+    failed: dict[str, dict[int, list[str]]] = {}
     for name, df in frames.items():
-        checked[name], f = schema_findings(name, df)
+        checked[name], f, rows = schema_findings(name, df)
         findings += f
+        if rows:
+            failed[name] = rows
     findings += card_numbering_findings(frames["program_cards"])
     findings += card_content_findings(frames["program_cards"])
     findings += reconcile(frames)
-    return checked, findings
+    return checked, findings, failed
 
 
-def _report(
-    result_source: Path,
-    sha256: str,
-    fiscal_year: int,
-    frames: dict[str, pd.DataFrame],
-    findings: list[Finding],
-    published: bool,
-) -> dict:
-    return {
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "pipeline_version": pipeline_version(),
-        "source_file": result_source.name,
-        "source_sha256": sha256,
-        "fiscal_year": fiscal_year,
-        "rows": {k: len(v) for k, v in frames.items()},
-        "verdict": "fail" if any(f.severity == "error" for f in findings) else "pass",
-        "checks": check_summary(findings),
-        "published": published,
-        "findings": [
-            {
-                "check": f.check,
-                "severity": f.severity,
-                "message": f.message,
-                "page": f.page,
-                "bbox": [round(float(x), 2) for x in f.bbox] if f.bbox else None,
-            }
-            for f in findings
-        ],
-    }
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _write_reports(folder: Path, report: dict, pdf: Path | None) -> None:
+    write_json(folder / "report.json", report)
+    cases = [case for check in report["checks"] for case in check["cases"]]
+    (folder / "report.html").write_text(
+        render_html(report, render_crops(pdf, cases)), encoding="utf-8"
+    )
 
 
 def run_release(
-    pdf: Path | str, out: Path | str = "curated", allow_errors: bool = False
+    pdf: Path | str,
+    out: Path | str = "curated",
+    allow_errors: bool = False,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Extract, validate and publish one release. Raises ValidationFailed when errors block publishing."""
     pdf, out = Path(pdf), Path(out)
-    frames, findings, doc, release = extract_release(pdf)
-    frames, check_findings = validate_frames(frames)
+    say = progress or (lambda _msg: None)
+    frames, findings, doc, release = extract_release(pdf, progress)
+    say("validating")
+    frames, check_findings, failed = validate_frames(frames)
     findings += check_findings
     has_errors = any(f.severity == "error" for f in findings)
     publishing = not has_errors or allow_errors
+    fy = release.fiscal_year
 
+    say("writing")
     clean_stale_staging(out)
     staging = new_staging(out)
+    rels: list[Path] = []
     try:
         metadata = {
             "source_file": pdf.name,
             "source_sha256": doc.sha256,
             "pipeline_version": pipeline_version(),
-            "fiscal_year": str(release.fiscal_year),
+            "fiscal_year": str(fy),
         }
-        rels: list[Path] = []
+        quarantine: dict[str, dict] = {}
+        for name, rows in sorted(failed.items()):
+            rel = partition_dir(Path("_quarantine"), name, fy)
+            write_quarantine(frames[name], rows, staging / rel, {**metadata, "dataset": name})
+            quarantine[name] = {
+                "path": str(rel / "part-0.parquet"),
+                "href": f"../../{rel.as_posix()}/part-0.parquet",
+                "rows": len(rows),
+            }
+            rels.append(rel)
         if publishing:
             for name, module in DATASET_MODULES.items():
-                rel = partition_dir(Path(), name, release.fiscal_year)
+                rel = partition_dir(Path(), name, fy)
+                keep = frames[name].drop(index=list(failed.get(name, {})))
                 write_partition(
-                    frames[name],
+                    keep,
                     DATASETS[name],
                     module.ARROW_TYPES,
                     module.SORT_KEYS,
@@ -176,39 +192,135 @@ def run_release(
                     {**metadata, "dataset": name},
                 )
                 rels.append(rel)
-        report_rel = partition_dir(Path(), "_validation", release.fiscal_year)
-        write_json(
-            staging / report_rel / "report.json",
-            _report(pdf, doc.sha256, release.fiscal_year, frames, findings, publishing),
+        report_rel = partition_dir(Path(), "_validation", fy)
+        report = build_report(
+            source_file=pdf.name,
+            source_sha256=doc.sha256,
+            fiscal_year=fy,
+            era_label=release.era_label,
+            pipeline_version=pipeline_version(),
+            generated_at=_now(),
+            rows={k: len(v) for k, v in frames.items()},
+            findings=findings,
+            printed={p.number: p.printed for p in doc.pages},
+            published=publishing,
+            allow_errors=allow_errors,
+            quarantine=quarantine,
         )
+        say("rendering the validation report")
+        _write_reports(staging / report_rel, report, pdf)
         rels.append(report_rel)
-        publish(staging, out, rels)
+        stale_quarantine = [
+            partition_dir(Path("_quarantine"), name, fy)
+            for name in DATASET_MODULES
+            if name not in failed
+        ]
+        publish(staging, out, rels, remove=stale_quarantine)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result = RunResult(
         source=pdf,
-        fiscal_year=release.fiscal_year,
+        fiscal_year=fy,
         era_label=release.era_label,
         rows={k: len(v) for k, v in frames.items()},
         findings=findings,
         published=publishing,
         out=out,
         report_path=out / report_rel / "report.json",
+        html_path=out / report_rel / "report.html",
         partitions=[out / r for r in rels],
     )
     if has_errors and not allow_errors:
         raise ValidationFailed(
-            f"{pdf}: {len(result.errors)} validation error(s); nothing published "
-            f"(see {result.report_path})"
+            f"{pdf}: {len(result.errors)} validation error(s); nothing published, "
+            f"previous data kept (see {result.html_path})"
         )
     return result
 
 
-def validate_release(fiscal_year: int, out: Path | str = "curated") -> list[Finding]:
-    """Re-run the schema and cross-checks over what is published for a fiscal year."""
+def published_years(out: Path | str = "curated") -> list[int]:
+    root = Path(out) / "_validation"
+    return sorted(
+        int(p.name.split("=", 1)[1])
+        for p in root.glob("fiscal_year=*")
+        if p.name.split("=", 1)[1].isdigit()
+    )
+
+
+def validate_release(
+    fiscal_year: int, out: Path | str = "curated", raw: Path | str | None = "raw"
+) -> dict:
+    """Re-run every check over what is published for a fiscal year; rewrite its report.
+
+    Page crops are included when the source PDF (found under `raw` by its
+    sha256) is at hand.
+    """
+    out = Path(out)
     frames = {name: load(name, years=[fiscal_year], out=out) for name in DATASET_MODULES}
-    _, findings = validate_frames(frames)
-    return findings
+    meta = _dataset_metadata(out, "program_cards", fiscal_year)
+    _, findings, failed = validate_frames(frames)
+    printed: dict[int, int | None] = {}
+    for df in frames.values():
+        for page, label in zip(df.get("source_page", []), df.get("printed_page", []), strict=False):
+            printed[int(page)] = None if pd.isna(label) else int(label)
+    pdf = _find_source(Path(raw), meta.get("source_sha256", "")) if raw else None
+    report = build_report(
+        source_file=meta.get("source_file", ""),
+        source_sha256=meta.get("source_sha256", ""),
+        fiscal_year=fiscal_year,
+        era_label=_report_field(out, fiscal_year, ("release", "era_label")),
+        pipeline_version=pipeline_version(),
+        generated_at=_now(),
+        rows={k: len(v) for k, v in frames.items()},
+        findings=findings,
+        printed=printed,
+        published=True,
+        allow_errors=False,
+        quarantine={},
+    )
+    folder = partition_dir(out, "_validation", fiscal_year)
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    _write_reports(tmp, report, pdf)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return report
+
+
+def read_report(fiscal_year: int, out: Path | str = "curated") -> dict:
+    path = partition_dir(Path(out), "_validation", fiscal_year) / "report.json"
+    if not path.is_file():
+        raise InputError(
+            f"{path}: no validation report for fiscal year {fiscal_year} (run `nenpo run` first)"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _report_field(out: Path, fiscal_year: int, keys: tuple[str, ...]) -> object:
+    try:
+        value: object = read_report(fiscal_year, out)
+        for k in keys:
+            value = value[k]  # type: ignore[index]
+        return value
+    except (InputError, KeyError, TypeError):
+        return None
+
+
+def _dataset_metadata(out: Path, dataset: str, fiscal_year: int) -> dict[str, str]:
+    path = partition_dir(out, dataset, fiscal_year) / "part-0.parquet"
+    if not path.is_file():
+        raise InputError(f"{path}: nothing published for fiscal year {fiscal_year}")
+    meta = pq.read_schema(path).metadata or {}
+    return {k.decode(): v.decode() for k, v in meta.items()}
+
+
+def _find_source(raw: Path, sha256: str) -> Path | None:
+    if not raw.is_dir() or not sha256:
+        return None
+    for pdf in sorted(raw.glob("*/*.pdf")):
+        if file_sha256(pdf) == sha256:
+            return pdf
+    return None
 
 
 def load(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,45 @@ import click
 
 from pipeline import api
 from pipeline.errors import NenpoError
+
+OUT = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("curated"),
+    show_default=True,
+    help="Curated output folder.",
+)
+RAW = click.option(
+    "--raw",
+    type=click.Path(path_type=Path),
+    default=Path("raw"),
+    show_default=True,
+    help="Where releases live.",
+)
+
+
+class Progress:
+    """One self-overwriting status line on a terminal; silent in CI or when piped."""
+
+    def __init__(self, stream=None) -> None:  # noqa: ANN001 - a text stream
+        self.stream = stream or sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not os.environ.get(
+            "CI"
+        )
+        self.width = 0
+
+    def __call__(self, message: str) -> None:
+        if not self.enabled:
+            return
+        self.stream.write("\r" + message.ljust(self.width))
+        self.stream.flush()
+        self.width = len(message)
+
+    def done(self) -> None:
+        if self.enabled and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
 
 
 def _fail(e: Exception) -> None:
@@ -24,24 +64,12 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("pdfs", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("curated"),
-    show_default=True,
-    help="Curated output folder.",
-)
-@click.option(
-    "--raw",
-    type=click.Path(path_type=Path),
-    default=Path("raw"),
-    show_default=True,
-    help="Where releases live when no PDF is given.",
-)
+@OUT
+@RAW
 @click.option(
     "--allow-errors",
     is_flag=True,
-    help="Publish even when validation finds errors (the report says so).",
+    help="Publish the rows that pass even when validation finds errors; the rest go to quarantine.",
 )
 def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path) -> None:
     """Extract, validate and publish releases. With no PDF, every release under --raw."""
@@ -51,16 +79,20 @@ def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path) -> Non
     except NenpoError as e:
         _fail(e)
     for pdf in targets:
+        progress = Progress()
         try:
-            result = api.run_release(pdf, out=out, allow_errors=allow_errors)
+            result = api.run_release(pdf, out=out, allow_errors=allow_errors, progress=progress)
         except NenpoError as e:
+            progress.done()
             click.echo(f"nenpo: error: {e}", err=True)
             exit_code = max(exit_code, e.exit_code)
             continue
         except Exception as e:  # noqa: BLE001 - one line, never a traceback
+            progress.done()
             click.echo(f"nenpo: internal error on {pdf}: {type(e).__name__}: {e}", err=True)
             exit_code = max(exit_code, 1)
             continue
+        progress.done()
         click.echo(f"{pdf} → {result.era_label} (fiscal_year {result.fiscal_year})")
         for name, n in result.rows.items():
             click.echo(f"  {name:<14} {n:>6} rows")
@@ -70,8 +102,63 @@ def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path) -> Non
         if len(result.warnings) > 10:
             click.echo(f"    … {len(result.warnings) - 10} more in the report")
         state = "published" if result.published else "NOT published"
-        click.echo(f"  {state} to {result.out}/ ; validation report: {result.report_path}")
+        click.echo(f"  {state} to {result.out}/ ; validation report: {result.html_path}")
     sys.exit(exit_code)
+
+
+def _years(year: int | None, out: Path) -> list[int]:
+    years = [year] if year is not None else api.published_years(out)
+    if not years:
+        raise NenpoError(f"{out}: no release has been run yet (run `nenpo run` first)")
+    return years
+
+
+@cli.command()
+@click.argument("year", required=False, type=int)
+@OUT
+@RAW
+def validate(year: int | None, out: Path, raw: Path) -> None:
+    """Re-run every check over what is published (all years, or YEAR); rewrite the reports."""
+    try:
+        failed = 0
+        for fy in _years(year, out):
+            report = api.validate_release(fy, out=out, raw=raw)
+            _print_summary(report, out)
+            failed += report["summary"]["failed"]
+    except NenpoError as e:
+        _fail(e)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("year", required=False, type=int)
+@OUT
+def report(year: int | None, out: Path) -> None:
+    """Print the validation summary of published releases (all years, or YEAR)."""
+    try:
+        for fy in _years(year, out):
+            _print_summary(api.read_report(fy, out), out)
+    except NenpoError as e:
+        _fail(e)
+
+
+def _print_summary(report: dict, out: Path) -> None:
+    rel, s = report["release"], report["summary"]
+    click.echo(
+        f"fiscal_year {rel['fiscal_year']} ({rel.get('era_label') or '?'}) — {report['source']['file']}: {report['verdict']}"
+    )
+    click.echo(f"  {report['publish_note']}")
+    for name, d in report["datasets"].items():
+        q = f", {d['quarantined']} quarantined" if d["quarantined"] else ""
+        click.echo(f"  {name:<14} {d['rows']:>6} rows{q}")
+    click.echo(
+        f"  checks: {s['passed']} passed, {s['warned']} warned, {s['failed']} failed ({s['cases']} cases)"
+    )
+    for c in report["checks"]:
+        if c["status"] != "pass":
+            click.echo(f"    {c['status']:<4} {c['id']} ({c['count']}): {c['description']}")
+    html = Path(out) / "_validation" / f"fiscal_year={rel['fiscal_year']}" / "report.html"
+    click.echo(f"  report: {html}")
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ class Finding:
     message: str
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    dataset: str | None = None  # the dataset of the offending row, when there is one
 
 
 def period_years(
@@ -268,10 +269,10 @@ def index_rows(
                     "general_kyen": None,
                     "source_page": ix.subtotal_page,
                     "printed_page": printed.get(ix.subtotal_page),
-                    "bbox_x0": 0.0,
-                    "bbox_top": 0.0,
-                    "bbox_x1": 0.0,
-                    "bbox_bottom": 0.0,
+                    "bbox_x0": ix.subtotal_bbox[0],
+                    "bbox_top": ix.subtotal_bbox[1],
+                    "bbox_x1": ix.subtotal_bbox[2],
+                    "bbox_bottom": ix.subtotal_bbox[3],
                 }
             )
         for r in ix.rows:

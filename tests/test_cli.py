@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,11 +46,20 @@ def test_run_with_no_pdf_processes_raw_and_writes_readable_parquet(tmp_path: Pat
     assert set(cards.column("fiscal_year").to_pylist()) == {2020}
     ind = ds.dataset(out / "indicators", format="parquet", partitioning="hive").to_table()
     assert ind.num_rows == 758
-    # Same input → same bytes.
-    before = tree(out)
+
+    # Same input → same bytes, and the same report but for its declared run time.
+    def snapshot() -> tuple[dict, dict]:
+        report = json.loads(
+            (out / "_validation" / "fiscal_year=2020" / "report.json").read_text(encoding="utf-8")
+        )
+        report.pop("generated_at")
+        return {k: v for k, v in tree(out).items() if k.endswith(".parquet")}, report
+
+    before = snapshot()
     again = nenpo("run", str(ROOT / "raw" / "fy2020" / "report.pdf"), "--out", str(out))
     assert again.returncode == 0, again.stderr
-    assert tree(out) == before
+    assert snapshot() == before
+    assert len(before[0]) == 5
 
 
 def test_duckdb_reads_the_hive_layout(tmp_path: Path) -> None:

@@ -241,7 +241,7 @@ def test_validate_frames_reports_schema_and_cross_checks_together(frames) -> Non
     altered = _altered(fr)
     alter_funding(altered)
     altered["programs"].loc[altered["programs"].index[1], "budget_kyen"] = -5
-    _, findings = validate_frames(altered)
+    _, findings, _ = validate_frames(altered)
     checks = {f.check for f in findings}
     assert "programs.funding_sum" in checks
     assert any(c.startswith("schema.programs.budget_kyen") for c in checks)
@@ -276,10 +276,7 @@ def test_end_to_end_on_a_pdf_with_a_card_page_removed(tmp_path: Path) -> None:
     status = {c["id"]: c["status"] for c in report["checks"]}
     assert status["index.card_count"] == "warn"
     assert status["cards.numbering"] == "warn"
-    missing = [
-        f
-        for f in report["findings"]
-        if f["check"] == "index.card_count" and "No.4 " in f["message"]
-    ]
+    cases = [case for c in report["checks"] for case in c["cases"]]
+    missing = [f for f in cases if f["check"] == "index.card_count" and "No.4 " in f["message"]]
     assert missing and "no card 4 found (the index lists page 24)" in missing[0]["message"]
     assert missing[0]["page"] == 22  # the index row, where a reviewer checks it

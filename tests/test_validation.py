@@ -75,7 +75,7 @@ def indicator_row(**overrides) -> dict:
 
 
 def checks(name: str, rows: list[dict]) -> set[str]:
-    _, findings = schema_findings(name, pd.DataFrame(rows))
+    _, findings, _ = schema_findings(name, pd.DataFrame(rows))
     assert all(f.severity == "error" and f.page == 24 for f in findings if f.page is not None)
     return {f.check for f in findings}
 
@@ -135,14 +135,14 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
     previous.parent.mkdir(parents=True)
     previous.write_bytes(b"previous release data")
 
-    def fake_extract(pdf: Path):
+    def fake_extract(pdf: Path, progress=None):
         frames = {name: pd.DataFrame(columns=list(MODULES[name].ARROW_TYPES)) for name in MODULES}
         frames["program_cards"] = pd.DataFrame([card_row()])
         frames["indicators"] = pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")])
         return (
             frames,
             [],
-            SimpleNamespace(sha256="0" * 64),
+            SimpleNamespace(sha256="0" * 64, pages=[]),
             SimpleNamespace(fiscal_year=2020, era_label="令和2年度"),
         )
 

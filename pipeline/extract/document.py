@@ -11,7 +11,7 @@ import bisect
 import hashlib
 import re
 import statistics
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -389,8 +389,15 @@ def _root_cause(e: BaseException) -> BaseException:
     return e
 
 
-def open_document(path: Path | str, page_numbers: Sequence[int] | None = None) -> Document:
-    """Read a PDF into layouts, turning every parser failure into an InputError."""
+def open_document(
+    path: Path | str,
+    page_numbers: Sequence[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Document:
+    """Read a PDF into layouts, turning every parser failure into an InputError.
+
+    `progress(done, total)` is called after each page.
+    """
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -402,13 +409,15 @@ def open_document(path: Path | str, page_numbers: Sequence[int] | None = None) -
     try:
         with pdfplumber.open(path) as pdf:
             metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
-            numbers = page_numbers or range(1, len(pdf.pages) + 1)
+            numbers = list(page_numbers or range(1, len(pdf.pages) + 1))
             for n in numbers:
                 page = pdf.pages[n - 1]
                 try:
                     pages.append(read_page(page))
                 finally:
                     page.close()
+                if progress is not None:
+                    progress(len(pages), len(numbers))
     except InputError:
         raise
     except Exception as e:  # pdfminer raises many untyped errors on broken files

@@ -59,6 +59,7 @@ class ProgramIndex:
     rows: list[IndexRow]
     subtotal: int | None
     subtotal_page: int | None
+    subtotal_bbox: BBox | None
     page: int
     warnings: list[str] = field(default_factory=list)
 
@@ -87,7 +88,9 @@ def extract_indexes(
         if i in skip or not INDEX_LABEL.match(pl.key):
             continue
         group = heading_before(headings, i)
-        index = ProgramIndex(tuple(group.nos) if group else (), [], None, None, pl.page.number)
+        index = ProgramIndex(
+            tuple(group.nos) if group else (), [], None, None, None, pl.page.number
+        )
         if group is None:
             index.warnings.append(
                 f"page {pl.page.number}: 【基本方針事業一覧】 before any policy heading"
@@ -129,6 +132,7 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
             row_text = squash(" ".join(cell_text(c) for c in cells if c is not None))
             if "小計" in row_text:
                 index.subtotal, index.subtotal_page = budget, p.number
+                index.subtotal_bbox = table.row_boxes[r]
                 return
             no_text = squash(cell_text(role_cell(cells, roles, "no")))
             if not no_text.isdigit():

@@ -11,6 +11,7 @@ letter-spaced at least that wide.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ class GlyphLike(Protocol):
     size: float
 
 
+@functools.lru_cache(maxsize=8192)
 def is_cjk(ch: str) -> bool:
     """True for characters set on a full-width grid (kana, kanji, full-width forms, CJK punctuation)."""
     if not ch:

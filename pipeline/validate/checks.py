@@ -30,49 +30,64 @@ OWN_CHECKS = [
 ]
 ALL_CHECKS = {c.id: c for c in [*OWN_CHECKS, *CHECKS.values()]}
 
-
-def check_summary(findings: list[Finding]) -> list[dict]:
-    """Every check with its status (pass / warn / fail) and how many findings it raised."""
-    out = []
-    for check in ALL_CHECKS.values():
-        mine = [f for f in findings if f.check == check.id or f.check.startswith(check.id + ".")]
-        errors = sum(f.severity == "error" for f in mine)
-        status = "fail" if errors else ("warn" if mine else "pass")
-        out.append(
-            {
-                "id": check.id,
-                "severity": check.severity,
-                "description": check.description,
-                "status": status,
-                "findings": len(mine),
-            }
-        )
-    return out
+# Which datasets a check's cases concern, by check id prefix (most specific first).
+_CHECK_DATASETS = (
+    ("programs.subtotal", ("programs", "program_totals")),
+    ("programs.total", ("programs", "program_totals")),
+    ("programs.", ("programs",)),
+    ("index.subtotal", ("program_index", "program_totals")),
+    ("index.card", ("program_index", "program_cards")),
+    ("index.program_list", ("program_index", "programs")),
+    ("coverage.cards_in_program_list", ("program_cards", "programs")),
+    ("coverage.program_list_in_index", ("programs", "program_index")),
+    ("names.", ("programs", "program_index", "program_cards")),
+    ("cards.", ("program_cards",)),
+    ("indicator", ("indicators",)),
+    ("extract.", ("program_cards", "indicators", "programs", "program_index")),
+)
 
 
-def schema_findings(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
-    """Validate one dataset lazily; return the coerced frame and one finding per failure case."""
+def datasets_of(check_id: str) -> tuple[str, ...]:
+    if check_id.startswith("schema."):
+        return (check_id.split(".")[1],)
+    for prefix, names in _CHECK_DATASETS:
+        if check_id.startswith(prefix):
+            return names
+    return ()
+
+
+def schema_findings(
+    name: str, df: pd.DataFrame
+) -> tuple[pd.DataFrame, list[Finding], dict[int, list[str]]]:
+    """Validate one dataset lazily (every failure collected).
+
+    Returns the coerced frame, one finding per failing value or row, and the
+    failing check ids per row index (the rows to quarantine).
+    """
     model = DATASETS[name]
     try:
-        return model.validate(df, lazy=True), []
+        return model.validate(df, lazy=True), [], {}
     except pandera.errors.SchemaErrors as e:
         findings = []
+        failed_rows: dict[int, list[str]] = {}
         seen: set[tuple] = set()
         for case in e.failure_cases.itertuples(index=False):
             # A dataframe-level check fails a row, which pandera lists once per column.
             column = case.column if case.schema_context == "Column" else None
-            key = (
-                column,
-                case.check,
-                case.index if column is None else (case.index, str(case.failure_case)),
+            check_id = f"schema.{name}.{column or 'row'}.{case.check}"
+            idx = case.index
+            row_index = (
+                int(idx) if idx is not None and not pd.isna(idx) and int(idx) in df.index else None
             )
+            if row_index is not None and check_id not in failed_rows.setdefault(row_index, []):
+                failed_rows[row_index].append(check_id)
+            key = (column, case.check, idx if column is None else (idx, str(case.failure_case)))
             if key in seen:
                 continue
             seen.add(key)
-            idx = case.index
             page = bbox = None
-            if isinstance(idx, int) and idx in df.index:
-                row = df.loc[idx]
+            if row_index is not None:
+                row = df.loc[row_index]
                 page = int(row["source_page"]) if pd.notna(row.get("source_page")) else None
                 if all(k in row for k in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")):
                     bbox = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
@@ -81,16 +96,8 @@ def schema_findings(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Fin
                 if column
                 else f"row {idx} fails {case.check}"
             )
-            findings.append(
-                Finding(
-                    f"schema.{name}.{column or 'row'}.{case.check}",
-                    "error",
-                    f"{name}: {what}",
-                    page,
-                    bbox,
-                )
-            )
-        return df, findings
+            findings.append(Finding(check_id, "error", f"{name}: {what}", page, bbox, name))
+        return df, findings, failed_rows
 
 
 def card_numbering_findings(cards: pd.DataFrame) -> list[Finding]:

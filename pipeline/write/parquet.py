@@ -87,8 +87,42 @@ def clean_stale_staging(out: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def publish(staging: Path, out: Path, relative_dirs: list[Path]) -> None:
-    """Move each staged partition folder into `out`, replacing the previous one by rename."""
+def write_quarantine(
+    df: pd.DataFrame, failed_rows: dict[int, list[str]], folder: Path, metadata: dict[str, str]
+) -> Path:
+    """Rows that failed a schema check, as printed values (strings, since a failing
+    value may not fit its column's type) and the ids of the checks they failed."""
+    rows = df.loc[sorted(failed_rows)]
+    columns: dict[str, pa.Array] = {}
+    for name in df.columns:
+        columns[name] = pa.array(
+            [
+                None
+                if _is_missing(v)
+                else json.dumps(v, ensure_ascii=False, default=str)
+                if isinstance(v, (list, tuple))
+                else str(v)
+                for v in rows[name].tolist()
+            ],
+            type=pa.string(),
+        )
+    columns["failed_checks"] = pa.array(
+        [sorted(failed_rows[i]) for i in sorted(failed_rows)], type=pa.list_(pa.string())
+    )
+    table = pa.table(columns).replace_schema_metadata(dict(sorted(metadata.items())))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DATA_FILE
+    pq.write_table(table, path, compression="zstd")
+    return path
+
+
+def publish(staging: Path, out: Path, relative_dirs: list[Path], remove: list[Path] = ()) -> None:
+    """Move each staged partition folder into `out`, replacing the previous one by rename;
+    then remove `remove` folders of `out` that this run has made stale (an old quarantine)."""
+    for rel in remove:
+        old = out / rel
+        if old.exists():
+            shutil.rmtree(old)
     for rel in relative_dirs:
         src = staging / rel
         dst = out / rel

@@ -1,0 +1,302 @@
+"""The validation report: report.json for machines, report.html for reviewers.
+
+report.json (schema_version "1") is documented in docs/validation-report.md.
+report.html is one self-contained file: inline CSS and script, page crops as
+data URIs, no network. Every text that came from the PDF is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.records import Finding
+from pipeline.validate.checks import ALL_CHECKS, datasets_of
+
+REPORT_SCHEMA_VERSION = "1"
+CROP_MARGIN = 36.0  # points of context around a highlighted record
+CROP_SCALE = 1.4  # pixels per point of the page crops
+MAX_CROP_HEIGHT = 240.0  # points: a crop shows at most this much below the record's top
+MAX_CROPS = 300  # beyond this many cases the report lists pages without crops
+
+
+def build_report(
+    *,
+    source_file: str,
+    source_sha256: str,
+    fiscal_year: int,
+    era_label: str | None,
+    pipeline_version: str,
+    generated_at: str,
+    rows: dict[str, int],
+    findings: list[Finding],
+    printed: dict[int, int | None],
+    published: bool,
+    allow_errors: bool,
+    quarantine: dict[str, dict],
+) -> dict:
+    checks = []
+    for check in ALL_CHECKS.values():
+        mine = [f for f in findings if f.check == check.id or f.check.startswith(check.id + ".")]
+        errors = sum(f.severity == "error" for f in mine)
+        status = "fail" if errors else ("warn" if mine else "pass")
+        checks.append(
+            {
+                "id": check.id,
+                "description": check.description,
+                "severity": check.severity,
+                "datasets": list(datasets_of(check.id)),
+                "status": status,
+                "count": len(mine),
+                "cases": [_case(f, printed) for f in mine],
+            }
+        )
+    failed = sum(c["status"] == "fail" for c in checks)
+    warned = sum(c["status"] == "warn" for c in checks)
+    verdict = "fail" if failed else ("pass_with_warnings" if warned else "pass")
+    if published and failed:
+        publish_note = (
+            "published despite validation errors (--allow-errors); failing rows are in quarantine"
+        )
+    elif published:
+        publish_note = "published: no validation errors" + (
+            " (warnings never block)" if warned else ""
+        )
+    else:
+        publish_note = f"not published: {failed} check(s) failed; the previous data of this release is unchanged"
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "pipeline_version": pipeline_version,
+        "generated_at": generated_at,
+        "source": {"file": source_file, "sha256": source_sha256},
+        "release": {"fiscal_year": fiscal_year, "era_label": era_label},
+        "verdict": verdict,
+        "published": published,
+        "allow_errors": allow_errors,
+        "publish_note": publish_note,
+        "datasets": {
+            name: {"rows": n, "quarantined": quarantine.get(name, {}).get("rows", 0)}
+            for name, n in sorted(rows.items())
+        },
+        "summary": {
+            "checks": len(checks),
+            "passed": len(checks) - failed - warned,
+            "warned": warned,
+            "failed": failed,
+            "cases": len(findings),
+        },
+        "checks": checks,
+        "quarantine": quarantine,
+    }
+
+
+def _case(f: Finding, printed: dict[int, int | None]) -> dict:
+    return {
+        "message": f.message,
+        "severity": f.severity,
+        "check": f.check,
+        "dataset": f.dataset or (datasets_of(f.check) or (None,))[0],
+        "page": f.page,
+        "printed_page": printed.get(f.page) if f.page is not None else None,
+        "bbox": [round(float(x), 2) for x in f.bbox] if f.bbox else None,
+    }
+
+
+def write_json(path: Path, report: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+# -- crops ----------------------------------------------------------------------
+
+
+def render_crops(pdf: Path | None, cases: Iterable[dict]) -> dict[tuple, str]:
+    """PNG data URIs of the page region around each case's bbox, highlighted."""
+    if pdf is None or not Path(pdf).is_file():
+        return {}
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    wanted = []
+    for c in cases:
+        if c["page"] and c["bbox"]:
+            key = (c["page"], tuple(c["bbox"]))
+            if key not in wanted:
+                wanted.append(key)
+    wanted = wanted[:MAX_CROPS]
+    out: dict[tuple, str] = {}
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        by_page: dict[int, list[tuple]] = {}
+        for key in wanted:
+            by_page.setdefault(key[0], []).append(key)
+        for page_no, keys in sorted(by_page.items()):
+            if not 1 <= page_no <= len(doc):
+                continue
+            page = doc[page_no - 1]
+            width, height = page.get_size()
+            for key in keys:
+                x0, top, x1, bottom = key[1]
+                # A whole card is tall: show its top, where the reviewer starts reading.
+                region = (
+                    max(0.0, x0 - CROP_MARGIN),
+                    max(0.0, top - CROP_MARGIN),
+                    min(width, x1 + CROP_MARGIN),
+                    min(height, bottom + CROP_MARGIN, top + MAX_CROP_HEIGHT),
+                )
+                # pdfium renders only the region: crop gives the margins cut from each side.
+                image = (
+                    page.render(
+                        scale=CROP_SCALE,
+                        crop=(region[0], height - region[3], width - region[2], region[1]),
+                    )
+                    .to_pil()
+                    .convert("RGB")
+                )
+                draw = ImageDraw.Draw(image)
+                box = [
+                    (x0 - region[0]) * CROP_SCALE,
+                    (top - region[1]) * CROP_SCALE,
+                    (x1 - region[0]) * CROP_SCALE,
+                    (bottom - region[1]) * CROP_SCALE,
+                ]
+                draw.rectangle(box, outline=(220, 30, 30), width=3)
+                buf = io.BytesIO()
+                image.save(buf, format="PNG")
+                out[key] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(
+                    "ascii"
+                )
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
+# -- HTML -----------------------------------------------------------------------
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Noto Sans CJK JP","IPAexGothic",sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1d2430}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}
+.verdict{padding:.6rem 1rem;border-radius:.4rem;font-weight:600}
+.v-pass{background:#e3f5e6}.v-pass_with_warnings{background:#fff4d6}.v-fail{background:#fde2e1}
+table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.25rem .6rem;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.check{border:1px solid #ccd;border-radius:.4rem;margin:.8rem 0;padding:.4rem .8rem}
+.check.fail{border-left:.4rem solid #c62828}.check.warn{border-left:.4rem solid #e0a000}
+.sev{font-size:.75rem;text-transform:uppercase;padding:.05rem .4rem;border-radius:.2rem;background:#eef}
+.case{margin:.6rem 0 1rem 1rem}.case img{max-width:100%;border:1px solid #aab;display:block;margin-top:.3rem}
+.where{color:#556;font-size:.85rem}.filters label{margin-right:1rem}.hidden{display:none}
+code{background:#f3f3f7;padding:0 .2rem}
+"""
+
+SCRIPT = """
+(function () {
+  function apply() {
+    var sev = {}, ds = {};
+    document.querySelectorAll('input[data-filter=severity]').forEach(function (b) { sev[b.value] = b.checked; });
+    document.querySelectorAll('input[data-filter=dataset]').forEach(function (b) { ds[b.value] = b.checked; });
+    document.querySelectorAll('.check').forEach(function (el) {
+      var names = (el.getAttribute('data-datasets') || '').split(' ');
+      var anyDataset = names.some(function (n) { return ds[n]; });
+      var show = sev[el.getAttribute('data-severity')] && anyDataset;
+      el.classList.toggle('hidden', !show);
+    });
+  }
+  document.querySelectorAll('.filters input').forEach(function (b) { b.addEventListener('change', apply); });
+  apply();
+})();
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def render_html(report: dict, crops: dict[tuple, str]) -> str:
+    rel = report["release"]
+    s = report["summary"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="ja"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">",
+        f"<title>nenpo validation — fiscal year {_e(rel['fiscal_year'])}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>Validation report — {_e(rel['era_label'])} (fiscal year {_e(rel['fiscal_year'])})</h1>",
+        f'<p id="verdict" class="verdict v-{_e(report["verdict"])}">Verdict: {_e(report["verdict"])} — {_e(report["publish_note"])}</p>',
+        f'<p class="where">Source <code>{_e(report["source"]["file"])}</code> sha256 <code>{_e(report["source"]["sha256"])}</code>; '
+        f"nenpo {_e(report['pipeline_version'])}; generated {_e(report['generated_at'])}</p>",
+        '<h2 id="summary">Summary</h2>',
+        "<table><tr><th>dataset</th><th>rows</th><th>quarantined</th></tr>",
+    ]
+    for name, d in report["datasets"].items():
+        parts.append(
+            f'<tr><td>{_e(name)}</td><td class="n">{d["rows"]}</td><td class="n">{d["quarantined"]}</td></tr>'
+        )
+    parts.append("</table>")
+    parts.append(
+        f"<p>Checks: <strong>{s['checks']}</strong> — passed {s['passed']}, warned {s['warned']}, "
+        f"failed {s['failed']}; {s['cases']} case(s) to review.</p>"
+    )
+    if report["quarantine"]:
+        parts.append("<p>Quarantined rows (failed a schema check, kept out of curated/):</p><ul>")
+        for _name, q in sorted(report["quarantine"].items()):
+            parts.append(
+                f'<li><a href="{_e(q["href"])}">{_e(q["path"])}</a> — {q["rows"]} row(s)</li>'
+            )
+        parts.append("</ul>")
+    datasets = sorted({d for c in report["checks"] for d in c["datasets"]})
+    parts.append('<div class="filters"><strong>Show:</strong> ')
+    for sev in ("error", "warning"):
+        parts.append(
+            f'<label><input type="checkbox" data-filter="severity" value="{sev}" checked> {sev}</label>'
+        )
+    parts.append(" | ")
+    for d in datasets:
+        parts.append(
+            f'<label><input type="checkbox" data-filter="dataset" value="{_e(d)}" checked> {_e(d)}</label>'
+        )
+    parts.append("</div>")
+    flagged = [c for c in report["checks"] if c["status"] != "pass"]
+    parts.append(f'<h2 id="flagged">Failed and warned checks ({len(flagged)})</h2>')
+    if not flagged:
+        parts.append("<p>None.</p>")
+    for c in sorted(flagged, key=lambda c: (c["status"] != "fail", c["id"])):
+        parts.append(
+            f'<section class="check {_e(c["status"])}" data-severity="{_e(c["severity"])}" data-datasets="{_e(" ".join(c["datasets"]))}">'
+            f'<h3><span class="sev">{_e(c["status"])}</span> <code>{_e(c["id"])}</code> — {_e(c["description"])} ({c["count"]})</h3>'
+        )
+        for case in c["cases"]:
+            where = []
+            if case["page"] is not None:
+                printed = (
+                    f"printed page {case['printed_page']}, "
+                    if case["printed_page"] is not None
+                    else ""
+                )
+                where.append(f"{printed}PDF page {case['page']}")
+            if case["dataset"]:
+                where.append(f"dataset {case['dataset']}")
+            parts.append(
+                f'<div class="case"><div>{_e(case["message"])}</div><div class="where">{_e("; ".join(where))}</div>'
+            )
+            key = (case["page"], tuple(case["bbox"])) if case["page"] and case["bbox"] else None
+            if key in crops:
+                parts.append(
+                    f'<img alt="PDF page {_e(case["page"])} around the record" src="{crops[key]}">'
+                )
+            parts.append("</div>")
+        parts.append("</section>")
+    passed = [c for c in report["checks"] if c["status"] == "pass"]
+    parts.append(f'<h2 id="passed">Passed checks ({len(passed)})</h2><ul>')
+    for c in passed:
+        parts.append(f"<li><code>{_e(c['id'])}</code> — {_e(c['description'])}</li>")
+    parts.append("</ul>")
+    parts.append(f"<script>{SCRIPT}</script></body></html>")
+    return "\n".join(parts) + "\n"

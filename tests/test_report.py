@@ -289,3 +289,23 @@ def test_progress_shows_on_a_terminal_and_stays_quiet_otherwise(
     ci = _Tty()
     Progress(ci)("reading page 1/125")
     assert ci.getvalue() == ""
+
+
+def test_cli_exits_1_with_one_line_when_validation_blocks(tmp_path: Path) -> None:
+    altered = _mini(tmp_path, "altered.pdf", header=["項目名", "元年度", "12年度"])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(altered), "--out", str(tmp_path / "curated")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert (
+        len(lines) == 1
+        and "validation error(s); nothing published" in lines[0]
+        and "report.html" in lines[0]
+    )
+    assert r.stdout == ""

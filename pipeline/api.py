@@ -9,6 +9,7 @@ report are written to a staging folder, validated, and only then moved into
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -231,10 +232,12 @@ def run_release(
         partitions=[out / r for r in rels],
     )
     if has_errors and not allow_errors:
-        raise ValidationFailed(
+        error = ValidationFailed(
             f"{pdf}: {len(result.errors)} validation error(s); nothing published, "
             f"previous data kept (see {result.html_path})"
         )
+        error.report_path = result.report_path
+        raise error
     return result
 
 
@@ -323,22 +326,205 @@ def _find_source(raw: Path, sha256: str) -> Path | None:
     return None
 
 
+# -- releases, the manifest and incremental runs -----------------------------------
+
+MANIFEST = "_manifest.json"
+MANIFEST_VERSION = "1"
+RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class ReleaseSource:
+    release: str  # the folder name under raw/
+    pdf: Path
+
+
+def release_sources(raw: Path) -> list[ReleaseSource]:
+    """Each raw/<release>/ folder's PDF. A folder must hold exactly one."""
+    out: list[ReleaseSource] = []
+    for pdf in find_releases(raw):
+        release = pdf.parent.name
+        if not RELEASE_NAME.match(release):
+            raise InputError(
+                f"{pdf.parent}: a release folder name may hold only letters, digits, '.', '_' and '-'"
+            )
+        if any(o.release == release for o in out):
+            raise InputError(
+                f"{pdf.parent}: holds more than one PDF; keep one report per release folder"
+            )
+        out.append(ReleaseSource(release, pdf))
+    return out
+
+
+def source_for(pdf: Path) -> ReleaseSource:
+    """The release a PDF given on the command line belongs to: its folder's name."""
+    release = pdf.parent.name
+    if not RELEASE_NAME.match(release or ""):
+        release = pdf.stem if RELEASE_NAME.match(pdf.stem or "") else "release"
+    return ReleaseSource(release, pdf)
+
+
+def read_manifest(out: Path | str = "curated") -> dict:
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        return {"schema_version": MANIFEST_VERSION, "releases": {}}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InputError(
+            f"{path}: unreadable manifest ({e}); delete it to rebuild it on the next run"
+        ) from e
+    manifest.setdefault("releases", {})
+    return manifest
+
+
+def _write_manifest(out: Path, manifest: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / MANIFEST
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    tmp.replace(path)
+
+
+def source_state(src: ReleaseSource, manifest: dict) -> str:
+    """new | changed | failed | outdated (another pipeline version) | up to date."""
+    entry = manifest["releases"].get(src.release)
+    if entry is None:
+        return "new"
+    stat = src.pdf.stat()
+    same_file = entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
+    if not same_file and entry.get("sha256") != file_sha256(src.pdf):
+        return "changed"
+    if not entry.get("published") or entry.get("verdict") == "fail":
+        return "failed"
+    if entry.get("pipeline_version") != pipeline_version():
+        return "outdated"
+    return "up to date"
+
+
+def _record_run(out: Path, src: ReleaseSource, report: dict | None) -> None:
+    manifest = read_manifest(out)
+    stat = src.pdf.stat() if src.pdf.is_file() else None
+    entry: dict = {
+        "source": str(src.pdf),
+        "sha256": file_sha256(src.pdf) if stat else None,
+        "size": stat.st_size if stat else None,
+        "mtime_ns": stat.st_mtime_ns if stat else None,
+        "pipeline_version": pipeline_version(),
+        "last_run": _now(),
+    }
+    if report is not None:
+        entry.update(
+            fiscal_year=report["release"]["fiscal_year"],
+            rows={k: v["rows"] for k, v in report["datasets"].items()},
+            verdict=report["verdict"],
+            published=report["published"],
+        )
+    else:
+        entry.update(verdict="fail", published=False)
+    manifest["releases"][src.release] = entry
+    _write_manifest(out, manifest)
+
+
+def run_source(
+    src: ReleaseSource,
+    out: Path | str = "curated",
+    allow_errors: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """run_release, then the release's manifest entry and the cross-release crosswalk."""
+    out = Path(out)
+    try:
+        result = run_release(src.pdf, out=out, allow_errors=allow_errors, progress=progress)
+    except ValidationFailed as e:
+        report = json.loads(e.report_path.read_text(encoding="utf-8")) if e.report_path else None
+        _record_run(out, src, report)
+        raise
+    _record_run(out, src, read_report(result.fiscal_year, out))
+    if progress:
+        progress("updating the program crosswalk")
+    rebuild_crosswalk(out)
+    return result
+
+
+def run_pending(
+    raw: Path | str = "raw", out: Path | str = "curated", force: bool = False
+) -> list[tuple[ReleaseSource, str]]:
+    """The releases under raw/ with their state; a run skips those "up to date"."""
+    manifest = read_manifest(out)
+    return [
+        (src, "forced" if force else source_state(src, manifest))
+        for src in release_sources(Path(raw))
+    ]
+
+
+def rebuild_crosswalk(out: Path | str = "curated") -> pd.DataFrame:
+    """Recompute program_crosswalk over every published release and swap it in."""
+    from pipeline.identity import build_crosswalk, crosswalk_names
+    from schemas import CROSS_RELEASE, CROSS_RELEASE_MODULES
+
+    out = Path(out)
+    names = ("programs", "program_cards", "program_index")
+    frames = {name: load(name, out=out, with_program_id=False) for name in names}
+    walk = build_crosswalk(crosswalk_names(*(frames[n] for n in names)))
+    model = CROSS_RELEASE["program_crosswalk"]
+    module = CROSS_RELEASE_MODULES["program_crosswalk"]
+    model.validate(walk, lazy=True)
+    target, tmp, old = (
+        out / "program_crosswalk",
+        out / ".program_crosswalk.tmp",
+        out / ".program_crosswalk.old",
+    )
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    meta = {"dataset": "program_crosswalk", "pipeline_version": pipeline_version()}
+    write_partition(walk, model, module.ARROW_TYPES, module.SORT_KEYS, tmp, meta, partitioned=False)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return walk
+
+
 def load(
-    dataset: str, years: Sequence[int] | None = None, out: Path | str = "curated"
+    dataset: str,
+    years: Sequence[int] | None = None,
+    out: Path | str = "curated",
+    with_program_id: bool = True,
 ) -> pd.DataFrame:
-    """A curated dataset as a pandas DataFrame, optionally only some fiscal years."""
+    """A curated dataset as a typed pandas DataFrame, optionally only some fiscal years.
+
+    Datasets keyed by program_key get the stable `program_id` from the
+    crosswalk, so programs can be followed across years.
+    """
     import pyarrow.dataset as ds
 
-    if dataset not in DATASET_MODULES:
-        raise InputError(f"unknown dataset {dataset!r}; known: {', '.join(DATASET_MODULES)}")
+    from schemas import CROSS_RELEASE
+
+    if dataset not in DATASET_MODULES and dataset not in CROSS_RELEASE:
+        known = ", ".join([*DATASET_MODULES, *CROSS_RELEASE])
+        raise InputError(f"unknown dataset {dataset!r}; known: {known}")
     root = Path(out) / dataset
     if not root.is_dir():
         raise InputError(f"{root}: no such dataset folder (run `nenpo run` first)")
-    dataset_ = ds.dataset(root, format="parquet", partitioning="hive")
-    table = dataset_.to_table(filter=ds.field("fiscal_year").isin(list(years)) if years else None)
+    partitioning = "hive" if dataset in DATASET_MODULES else None
+    table = ds.dataset(root, format="parquet", partitioning=partitioning).to_table(
+        filter=ds.field("fiscal_year").isin(list(years)) if years else None
+    )
     df = table.to_pandas(types_mapper=_pandas_type)
     if "fiscal_year" in df:
         df["fiscal_year"] = df["fiscal_year"].astype("Int64")
+    walk_root = Path(out) / "program_crosswalk"
+    if (
+        with_program_id
+        and dataset in DATASET_MODULES
+        and "program_key" in df
+        and walk_root.is_dir()
+    ):
+        walk = load("program_crosswalk", out=out)[["fiscal_year", "program_key", "program_id"]]
+        df = df.merge(walk, on=["fiscal_year", "program_key"], how="left")
     return df
 
 

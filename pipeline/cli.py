@@ -71,17 +71,28 @@ def cli() -> None:
     is_flag=True,
     help="Publish the rows that pass even when validation finds errors; the rest go to quarantine.",
 )
-def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path) -> None:
-    """Extract, validate and publish releases. With no PDF, every release under --raw."""
+@click.option("--force", is_flag=True, help="Re-run releases whose source has not changed.")
+def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path, force: bool) -> None:
+    """Extract, validate and publish releases.
+
+    With no PDF: every release under --raw whose source changed since its last
+    successful run (see `nenpo status`); the others are skipped.
+    """
     exit_code = 0
     try:
-        targets = list(pdfs) or api.find_releases(raw)
+        if pdfs:
+            targets = [(api.source_for(pdf), "given") for pdf in pdfs]
+        else:
+            targets = api.run_pending(raw, out, force=force)
     except NenpoError as e:
         _fail(e)
-    for pdf in targets:
+    for src, state in targets:
+        if state == "up to date":
+            click.echo(f"{src.release}: up to date, skipped ({src.pdf})")
+            continue
         progress = Progress()
         try:
-            result = api.run_release(pdf, out=out, allow_errors=allow_errors, progress=progress)
+            result = api.run_source(src, out=out, allow_errors=allow_errors, progress=progress)
         except NenpoError as e:
             progress.done()
             click.echo(f"nenpo: error: {e}", err=True)
@@ -89,11 +100,11 @@ def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path) -> Non
             continue
         except Exception as e:  # noqa: BLE001 - one line, never a traceback
             progress.done()
-            click.echo(f"nenpo: internal error on {pdf}: {type(e).__name__}: {e}", err=True)
+            click.echo(f"nenpo: internal error on {src.pdf}: {type(e).__name__}: {e}", err=True)
             exit_code = max(exit_code, 1)
             continue
         progress.done()
-        click.echo(f"{pdf} → {result.era_label} (fiscal_year {result.fiscal_year})")
+        click.echo(f"{src.pdf} → {result.era_label} (fiscal_year {result.fiscal_year})")
         for name, n in result.rows.items():
             click.echo(f"  {name:<14} {n:>6} rows")
         click.echo(f"  {len(result.warnings)} warning(s), {len(result.errors)} error(s)")
@@ -101,9 +112,39 @@ def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path) -> Non
             click.echo(f"    warning [{f.check}] {f.message}")
         if len(result.warnings) > 10:
             click.echo(f"    … {len(result.warnings) - 10} more in the report")
-        state = "published" if result.published else "NOT published"
-        click.echo(f"  {state} to {result.out}/ ; validation report: {result.html_path}")
+        state_text = "published" if result.published else "NOT published"
+        click.echo(f"  {state_text} to {result.out}/ ; validation report: {result.html_path}")
     sys.exit(exit_code)
+
+
+@cli.command()
+@OUT
+@RAW
+def status(out: Path, raw: Path) -> None:
+    """List the releases under --raw with their state and last verdict."""
+    try:
+        pending = api.run_pending(raw, out)
+        manifest = api.read_manifest(out)
+    except NenpoError as e:
+        _fail(e)
+    click.echo(
+        f"{'release':<12} {'fiscal_year':<11} {'state':<11} {'verdict':<19} {'rows':>6}  source"
+    )
+    for src, state in pending:
+        entry = manifest["releases"].get(src.release, {})
+        rows = sum(entry.get("rows", {}).values()) if entry.get("rows") else ""
+        fy = entry.get("fiscal_year", "")
+        click.echo(
+            f"{src.release:<12} {fy!s:<11} {state:<11} {entry.get('verdict', '')!s:<19} {rows!s:>6}  {src.pdf}"
+        )
+
+
+@cli.command()
+def schema() -> None:
+    """Print the data dictionary (every dataset, column, type and check) as Markdown."""
+    from schemas.dictionary import data_dictionary
+
+    click.echo(data_dictionary(), nl=False)
 
 
 def _years(year: int | None, out: Path) -> list[int]:

@@ -25,3 +25,4 @@ class ValidationFailed(NenpoError):
     """Validation found errors; nothing was published."""
 
     exit_code = 1
+    report_path = None  # the report that says why, when one was written

@@ -7,9 +7,17 @@ models and are written into the Parquet schema.
 
 from types import ModuleType
 
-from schemas import indicators, program_cards, program_index, program_totals, programs
+from schemas import (
+    indicators,
+    program_cards,
+    program_crosswalk,
+    program_index,
+    program_totals,
+    programs,
+)
 from schemas.indicators import Indicators
 from schemas.program_cards import ProgramCards
+from schemas.program_crosswalk import ProgramCrosswalk
 from schemas.program_index import ProgramIndex
 from schemas.program_totals import ProgramTotals
 from schemas.programs import Programs
@@ -29,7 +37,14 @@ MODULES: dict[str, ModuleType] = {
     "program_index": program_index,
 }
 
+# Rebuilt over all releases after each run; not partitioned by year.
+CROSS_RELEASE = {"program_crosswalk": ProgramCrosswalk}
+CROSS_RELEASE_MODULES: dict[str, ModuleType] = {"program_crosswalk": program_crosswalk}
+
 __all__ = [
+    "CROSS_RELEASE",
+    "CROSS_RELEASE_MODULES",
+    "ProgramCrosswalk",
     "DATASETS",
     "MODULES",
     "Indicators",

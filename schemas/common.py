@@ -29,13 +29,13 @@ def is_list_of_int(series: pd.Series) -> pd.Series:
 
 
 def arrow_schema(
-    model: type[pa.DataFrameModel], types: dict[str, pa_arrow.DataType]
+    model: type[pa.DataFrameModel], types: dict[str, pa_arrow.DataType], drop_partition: bool = True
 ) -> pa_arrow.Schema:
     """The Arrow schema of a dataset file, with each field's description from the model."""
     schema = model.to_schema()
     fields = []
     for name, typ in types.items():
-        if name == PARTITION:
+        if name == PARTITION and drop_partition:
             continue  # lives in the Hive path, not in the files
         col = schema.columns[name]
         fields.append(

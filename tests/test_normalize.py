@@ -247,3 +247,43 @@ def test_program_key() -> None:
 
 def test_fold_width_keeps_circled_numbers() -> None:
     assert fold_width("②１．ＡＢ　c") == "②1.AB c"
+
+
+@pytest.mark.parametrize(
+    "label,era,year",
+    [
+        ("R1", None, 2019),
+        ("令和3年9月", None, 2021),
+        ("元年度", "令和", 2019),
+        ("平成30年度", "令和", 2018),
+        ("30年度", "平成", 2018),
+    ],
+)
+def test_more_era_labels(label: str, era, year: int) -> None:
+    assert parse_year_label(label, era) == year
+
+
+@pytest.mark.parametrize(
+    "raw,start,end,open_ended",
+    [
+        ("H28-R7", 2016, 2025, False),
+        ("S45-", 1970, None, True),
+        ("R2", 2020, 2020, False),
+        ("R2-4", 2020, 2022, False),
+        ("H2-R3", 1990, 2021, False),
+        ("R1-R2", 2019, 2020, False),
+    ],
+)
+def test_periods(raw: str, start: int, end, open_ended: bool) -> None:
+    from pipeline.normalize.era import parse_period
+
+    p = parse_period(raw)
+    assert (p.start, p.end, p.open_ended) == (start, end, open_ended)
+
+
+@pytest.mark.parametrize("raw", ["", "x", "R", "H2-", "R2-X"])
+def test_unreadable_periods(raw: str) -> None:
+    from pipeline.normalize.era import parse_period
+
+    p = parse_period(raw)
+    assert p is None or (raw == "H2-" and p.open_ended)

@@ -15,6 +15,7 @@ ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "�
 ERA_LETTER = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
 
 _ERA_YEAR = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])?\s*(元|\d{1,2})\s*年")
+_LETTER_YEAR = re.compile(r"^([MTSHR])(元|\d{1,2})$")  # "R1", "H30"
 _FISCAL = re.compile(r"(昭和|平成|令和)\s*(元|\d{1,2})\s*年度")
 
 
@@ -49,7 +50,8 @@ def parse_year_label(label: str, default_era: str | None) -> int | None:
 
     A label without an era is read in `default_era` (the report's own era).
     """
-    m = _ERA_YEAR.search(nfkc(label).replace(" ", ""))
+    text = nfkc(label).replace(" ", "")
+    m = _ERA_YEAR.search(text) or _LETTER_YEAR.match(text.upper())
     if not m:
         return None
     era = m.group(1) or default_era

@@ -1,0 +1,136 @@
+"""Program identity across editions: one program_id per program, whatever year.
+
+Years are processed oldest first. Within a year the program list is the
+authority: each of its keys is one program. A key seen in an earlier year keeps
+that year's id (exact); a new key takes the id of the most similar program not
+yet matched this year when the names are near-identical (fuzzy, with the
+score); otherwise it is a new program. Names that a year's cards or index print
+differently from its program list are matched to that year's list by
+similarity. Ids are derived from the key a program was first seen with, so
+adding a later year never changes an earlier id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from pipeline.normalize.text import name_similarity
+
+ACROSS_YEARS_MIN = 0.85  # a renamed program keeps its id at or above this similarity
+ALIAS_MIN = 0.8  # a card/index spelling of a list name within one year
+
+
+def _new_id(key: str, taken: set[str]) -> str:
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    n = 10
+    while f"P{digest[:n]}" in taken:
+        n += 1
+    return f"P{digest[:n]}"
+
+
+def build_crosswalk(names: pd.DataFrame) -> pd.DataFrame:
+    """names: fiscal_year, program_key, program_name, from_list (bool: a program list row).
+
+    Returns one row per (fiscal_year, program_key): program_id, match_method
+    (first_seen | exact | fuzzy), match_score, matched_key.
+    """
+    rows: list[dict] = []
+    keys_of: dict[str, set[str]] = {}  # program_id → keys seen so far
+    id_of_key: dict[str, str] = {}
+    for fy in sorted(names["fiscal_year"].unique()):
+        year = names[names["fiscal_year"] == fy].drop_duplicates("program_key")
+        listed = year[year["from_list"].astype(bool)]
+        others = year[~year["program_key"].isin(set(listed["program_key"]))]
+        assigned: dict[str, tuple[str, str, float | None, str | None]] = {}
+        used_ids: set[str] = set()
+        pending = []
+        for key in listed["program_key"]:
+            if key in id_of_key and id_of_key[key] not in used_ids:
+                assigned[key] = (id_of_key[key], "exact", 1.0, key)
+                used_ids.add(id_of_key[key])
+            else:
+                pending.append(key)
+        # Renamed programs: best pairs first, each earlier program at most once a year.
+        candidates = []
+        for key in pending:
+            for pid, known in keys_of.items():
+                if pid in used_ids:
+                    continue
+                best = max(known, key=lambda k, key=key: name_similarity(k, key))
+                score = name_similarity(best, key)
+                if score >= ACROSS_YEARS_MIN:
+                    candidates.append((score, key, pid, best))
+        for score, key, pid, best in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if key in assigned or pid in used_ids:
+                continue
+            assigned[key] = (pid, "fuzzy", round(score, 4), best)
+            used_ids.add(pid)
+        for key in pending:
+            if key not in assigned:
+                pid = _new_id(key, set(keys_of))
+                assigned[key] = (pid, "first_seen", None, None)
+                keys_of[pid] = set()
+        # Other spellings the same year prints (cards, index) → that year's list names.
+        list_keys = list(listed["program_key"])
+        for key in others["program_key"]:
+            best = max(list_keys, key=lambda k, key=key: name_similarity(k, key), default=None)
+            score = name_similarity(best, key) if best else 0.0
+            if best is not None and score >= ALIAS_MIN:
+                pid = assigned[best][0]
+                assigned[key] = (pid, "fuzzy", round(score, 4), best)
+            elif key in id_of_key:
+                assigned[key] = (id_of_key[key], "exact", 1.0, key)
+            else:
+                pid = _new_id(key, set(keys_of))
+                assigned[key] = (pid, "first_seen", None, None)
+                keys_of[pid] = set()
+        for _, r in year.iterrows():
+            pid, method, score, matched = assigned[r["program_key"]]
+            keys_of.setdefault(pid, set()).add(r["program_key"])
+            id_of_key.setdefault(r["program_key"], pid)
+            rows.append(
+                {
+                    "program_id": pid,
+                    "fiscal_year": int(fy),
+                    "program_key": r["program_key"],
+                    "program_name": r["program_name"],
+                    "match_method": method,
+                    "match_score": score,
+                    "matched_key": matched,
+                }
+            )
+    columns = [
+        "program_id",
+        "fiscal_year",
+        "program_key",
+        "program_name",
+        "match_method",
+        "match_score",
+        "matched_key",
+    ]
+    walk = pd.DataFrame(rows, columns=columns)
+    return walk.astype({"fiscal_year": "Int64", "match_score": "Float64", "matched_key": "string"})
+
+
+def crosswalk_names(
+    programs: pd.DataFrame, cards: pd.DataFrame, index: pd.DataFrame
+) -> pd.DataFrame:
+    """Every (year, key) the datasets print, with a representative name; list rows first."""
+    parts = [
+        # A (再掲) row re-lists a program: it never founds one, even when spelled differently.
+        programs.sort_values(["fiscal_year", "row_no"]).assign(
+            from_list=lambda d: ~d["is_repost"].astype(bool)
+        )[["fiscal_year", "program_key", "program_name", "from_list"]],
+        cards.sort_values(["fiscal_year", "section", "card_no"]).assign(from_list=False)[
+            ["fiscal_year", "program_key", "program_name", "from_list"]
+        ],
+        index.sort_values(["fiscal_year", "section", "no"]).assign(from_list=False)[
+            ["fiscal_year", "program_key", "program_name", "from_list"]
+        ],
+    ]
+    names = pd.concat(parts, ignore_index=True)
+    # Repost rows share their key; a key is "listed" if any list row has it.
+    names = names.sort_values(["fiscal_year", "from_list"], ascending=[True, False], kind="stable")
+    return names.drop_duplicates(["fiscal_year", "program_key"]).reset_index(drop=True)

@@ -20,11 +20,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.errors import InputError, ValidationFailed
-from pipeline.extract.document import Document, file_sha256, open_document
+from pipeline.extract.document import DEFAULT_LIMITS, Document, Limits, file_sha256, open_document
 from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report
+from pipeline.faults import fault_point
 from pipeline.records import Finding, card_rows, index_rows, indicator_rows, program_rows
-from pipeline.validate.checks import card_content_findings, card_numbering_findings, schema_findings
+from pipeline.validate.checks import (
+    card_content_findings,
+    card_numbering_findings,
+    page_sequence_findings,
+    schema_findings,
+)
 from pipeline.validate.reconcile import reconcile
 from pipeline.validate.report import build_report, render_crops, render_html, write_json
 from pipeline.write.parquet import (
@@ -32,6 +38,7 @@ from pipeline.write.parquet import (
     new_staging,
     partition_dir,
     publish,
+    recover,
     write_partition,
     write_quarantine,
 )
@@ -80,11 +87,14 @@ def find_releases(raw: Path) -> list[Path]:
 
 
 def extract_release(
-    pdf: Path, progress: Progress | None = None
+    pdf: Path, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[dict[str, pd.DataFrame], list[Finding], Document, Release]:
     """Read a report PDF into the rows of every dataset, with the extraction's findings."""
     say = progress or (lambda _msg: None)
-    doc = open_document(pdf, progress=lambda done, total: say(f"reading page {done}/{total}"))
+    doc = open_document(
+        pdf, progress=lambda done, total: say(f"reading page {done}/{total}"), limits=limits
+    )
+    fault_point("read")
     say("extracting cards, tables and lists")
     ex = extract_report(doc)
     fy = ex.release.fiscal_year
@@ -98,6 +108,7 @@ def extract_release(
         else list_totals
     )
     findings = [Finding("extract.layout", "warning", w) for w in ex.warnings] + findings
+    findings += page_sequence_findings([(p.number, p.printed) for p in doc.pages])
     frames = {
         "program_cards": cards,
         "indicators": indicators,
@@ -147,13 +158,15 @@ def run_release(
     out: Path | str = "curated",
     allow_errors: bool = False,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RunResult:
     """Extract, validate and publish one release. Raises ValidationFailed when errors block publishing."""
     pdf, out = Path(pdf), Path(out)
     say = progress or (lambda _msg: None)
-    frames, findings, doc, release = extract_release(pdf, progress)
+    frames, findings, doc, release = extract_release(pdf, progress, limits)
     say("validating")
     frames, check_findings, failed = validate_frames(frames)
+    fault_point("validated")
     findings += check_findings
     has_errors = any(f.severity == "error" for f in findings)
     publishing = not has_errors or allow_errors
@@ -211,6 +224,7 @@ def run_release(
         say("rendering the validation report")
         _write_reports(staging / report_rel, report, pdf)
         rels.append(report_rel)
+        fault_point("staged")
         stale_quarantine = [
             partition_dir(Path("_quarantine"), name, fy)
             for name in DATASET_MODULES
@@ -291,6 +305,7 @@ def validate_release(
 
 
 def read_report(fiscal_year: int, out: Path | str = "curated") -> dict:
+    recover(Path(out))
     path = partition_dir(Path(out), "_validation", fiscal_year) / "report.json"
     if not path.is_file():
         raise InputError(
@@ -365,6 +380,7 @@ def source_for(pdf: Path) -> ReleaseSource:
 
 
 def read_manifest(out: Path | str = "curated") -> dict:
+    recover(Path(out))
     path = Path(out) / MANIFEST
     if not path.is_file():
         return {"schema_version": MANIFEST_VERSION, "releases": {}}
@@ -433,11 +449,14 @@ def run_source(
     out: Path | str = "curated",
     allow_errors: bool = False,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RunResult:
     """run_release, then the release's manifest entry and the cross-release crosswalk."""
     out = Path(out)
     try:
-        result = run_release(src.pdf, out=out, allow_errors=allow_errors, progress=progress)
+        result = run_release(
+            src.pdf, out=out, allow_errors=allow_errors, progress=progress, limits=limits
+        )
     except ValidationFailed as e:
         report = json.loads(e.report_path.read_text(encoding="utf-8")) if e.report_path else None
         _record_run(out, src, report)

@@ -10,6 +10,7 @@ import click
 
 from pipeline import api
 from pipeline.errors import NenpoError
+from pipeline.extract.document import DEFAULT_LIMITS, Limits
 
 OUT = click.option(
     "--out",
@@ -51,8 +52,13 @@ class Progress:
             self.width = 0
 
 
+def _one_line(e: BaseException) -> str:
+    # Parser messages may carry newlines; an error is always one line.
+    return " ".join(str(e).split())
+
+
 def _fail(e: Exception) -> None:
-    click.echo(f"nenpo: error: {e}", err=True)
+    click.echo(f"nenpo: error: {_one_line(e)}", err=True)
     sys.exit(getattr(e, "exit_code", 1))
 
 
@@ -72,7 +78,37 @@ def cli() -> None:
     help="Publish the rows that pass even when validation finds errors; the rest go to quarantine.",
 )
 @click.option("--force", is_flag=True, help="Re-run releases whose source has not changed.")
-def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path, force: bool) -> None:
+@click.option(
+    "--max-file-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_LIMITS.max_file_mb,
+    show_default=True,
+    help="Largest PDF accepted.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMITS.max_pages,
+    show_default=True,
+    help="Most pages accepted.",
+)
+@click.option(
+    "--page-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_LIMITS.page_timeout_s,
+    show_default=True,
+    help="Seconds one page may take to parse.",
+)
+def run(
+    pdfs: tuple[Path, ...],
+    out: Path,
+    allow_errors: bool,
+    raw: Path,
+    force: bool,
+    max_file_mb: float,
+    max_pages: int,
+    page_timeout: float,
+) -> None:
     """Extract, validate and publish releases.
 
     With no PDF: every release under --raw whose source changed since its last
@@ -92,15 +128,22 @@ def run(pdfs: tuple[Path, ...], out: Path, allow_errors: bool, raw: Path, force:
             continue
         progress = Progress()
         try:
-            result = api.run_source(src, out=out, allow_errors=allow_errors, progress=progress)
+            limits = Limits(
+                max_file_mb=max_file_mb, max_pages=max_pages, page_timeout_s=page_timeout
+            )
+            result = api.run_source(
+                src, out=out, allow_errors=allow_errors, progress=progress, limits=limits
+            )
         except NenpoError as e:
             progress.done()
-            click.echo(f"nenpo: error: {e}", err=True)
+            click.echo(f"nenpo: error: {_one_line(e)}", err=True)
             exit_code = max(exit_code, e.exit_code)
             continue
         except Exception as e:  # noqa: BLE001 - one line, never a traceback
             progress.done()
-            click.echo(f"nenpo: internal error on {src.pdf}: {type(e).__name__}: {e}", err=True)
+            click.echo(
+                f"nenpo: internal error on {src.pdf}: {type(e).__name__}: {_one_line(e)}", err=True
+            )
             exit_code = max(exit_code, 1)
             continue
         progress.done()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import signal
 import statistics
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,18 +362,78 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_input_file(path: Path) -> None:
-    """Reject what is plainly not a PDF before handing it to the parser."""
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one run reads; each can be raised from the command line."""
+
+    max_file_mb: float = 200.0
+    max_pages: int = 2000
+    page_timeout_s: float = 30.0
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def check_input_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Reject what is plainly not a whole PDF before handing it to the parser."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a PDF")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise InputError(f"{path}: empty file")
+    if size > limits.max_file_mb * 1024 * 1024:
+        raise InputError(
+            f"{path}: {size / 1024 / 1024:.1f} MB is over the limit of {limits.max_file_mb:g} MB (--max-file-mb)"
+        )
     with path.open("rb") as f:
         head = f.read(1024)
+        f.seek(max(0, size - 2048))
+        tail = f.read()
     if b"%PDF-" not in head:
         raise InputError(f"{path}: not a PDF (no %PDF header)")
+    if b"%%EOF" not in tail:
+        # A cut-off download: the parser might recover some pages, and nenpo must not
+        # publish a report it could only partly read.
+        raise InputError(f"{path}: truncated PDF (no %%EOF end marker); the file is incomplete")
+
+
+class _PageTimer:
+    """Raise in the main thread when one page takes longer than the limit to parse."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.enabled = (
+            seconds > 0
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+
+    def __enter__(self) -> _PageTimer:
+        if self.enabled:
+            self.previous = signal.signal(signal.SIGALRM, self._expired)
+        return self
+
+    def _expired(self, signum, frame) -> None:  # noqa: ANN001 - signal handler
+        raise _PageTimeout
+
+    def start(self) -> None:
+        if self.enabled:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self) -> None:
+        if self.enabled:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
+class _PageTimeout(Exception):
+    pass
 
 
 def _root_cause(e: BaseException) -> BaseException:
@@ -393,6 +455,7 @@ def open_document(
     path: Path | str,
     page_numbers: Sequence[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Document:
     """Read a PDF into layouts, turning every parser failure into an InputError.
 
@@ -404,22 +467,37 @@ def open_document(
     from pdfminer.psparser import PSException
 
     path = Path(path)
-    check_input_file(path)
+    check_input_file(path, limits)
     pages: list[PageLayout] = []
+    current = 0
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(path) as pdf, _PageTimer(limits.page_timeout_s) as timer:
             metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
-            numbers = list(page_numbers or range(1, len(pdf.pages) + 1))
+            total = len(pdf.pages)
+            if total > limits.max_pages:
+                raise InputError(
+                    f"{path}: {total} pages is over the limit of {limits.max_pages} (--max-pages)"
+                )
+            numbers = list(page_numbers or range(1, total + 1))
             for n in numbers:
+                current = n
                 page = pdf.pages[n - 1]
+                timer.start()
                 try:
                     pages.append(read_page(page))
                 finally:
+                    timer.stop()
                     page.close()
                 if progress is not None:
                     progress(len(pages), len(numbers))
+    except _PageTimeout as e:
+        raise InputError(
+            f"{path}: page {current} took longer than {limits.page_timeout_s:g}s to parse (--page-timeout); giving up"
+        ) from e
     except InputError:
         raise
+    except RecursionError as e:
+        raise InputError(f"{path}: damaged PDF (object structure too deeply nested)") from e
     except Exception as e:  # pdfminer raises many untyped errors on broken files
         cause = _root_cause(e)
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):

@@ -23,6 +23,11 @@ OWN_CHECKS = [
     Check(
         "extract.layout", "warning", "The layout has every expected part (headers, labels, tables)"
     ),
+    Check(
+        "document.page_sequence",
+        "error",
+        "Printed page numbers follow the physical pages: none missing, none out of order",
+    ),
     *[
         Check(f"schema.{name}", "error", f"{name} rows satisfy the {model.__name__} schema")
         for name, model in DATASETS.items()
@@ -44,6 +49,7 @@ _CHECK_DATASETS = (
     ("cards.", ("program_cards",)),
     ("indicator", ("indicators",)),
     ("extract.", ("program_cards", "indicators", "programs", "program_index")),
+    ("document.", ("program_cards", "indicators", "programs", "program_index")),
 )
 
 
@@ -140,6 +146,37 @@ def card_content_findings(cards: pd.DataFrame) -> list[Finding]:
                     f"section {row.section} card {row.card_no}: no indicator table found",
                     int(row.source_page),
                     where,
+                )
+            )
+    return out
+
+
+def page_sequence_findings(labels: list[tuple[int, int | None]]) -> list[Finding]:
+    """Between two numbered pages the printed numbers advance exactly as the physical
+    pages do, or less (an unnumbered insert). More means pages are missing; going back
+    or repeating means pages are out of order or doubled."""
+    out = []
+    numbered = [(phys, printed) for phys, printed in labels if printed is not None]
+    for (p1, n1), (p2, n2) in zip(numbered, numbered[1:]):
+        step, printed_step = p2 - p1, n2 - n1
+        if printed_step > step:
+            out.append(
+                Finding(
+                    "document.page_sequence",
+                    "error",
+                    f"PDF pages {p1}→{p2} are printed {n1}→{n2}: {printed_step - step} page(s) missing",
+                    p2,
+                    None,
+                )
+            )
+        elif printed_step <= 0:
+            out.append(
+                Finding(
+                    "document.page_sequence",
+                    "error",
+                    f"PDF pages {p1}→{p2} are printed {n1}→{n2}: pages out of order or repeated",
+                    p2,
+                    None,
                 )
             )
     return out

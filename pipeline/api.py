@@ -359,7 +359,7 @@ def release_sources(raw: Path) -> list[ReleaseSource]:
     out: list[ReleaseSource] = []
     for pdf in find_releases(raw):
         release = pdf.parent.name
-        if not RELEASE_NAME.match(release):
+        if not RELEASE_NAME.match(release) or ".." in release:
             raise InputError(
                 f"{pdf.parent}: a release folder name may hold only letters, digits, '.', '_' and '-'"
             )

@@ -248,7 +248,7 @@ def test_validate_frames_reports_schema_and_cross_checks_together(frames) -> Non
 
 
 def test_end_to_end_on_a_pdf_with_a_card_page_removed(tmp_path: Path) -> None:
-    """Drop the page of one card: the index and the cards no longer agree, and the run says where."""
+    """Drop the page of one card: the pages, the index and the cards no longer agree, and the run says where."""
     from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(str(EDITIONS["fy2020"][0]))
@@ -269,11 +269,15 @@ def test_end_to_end_on_a_pdf_with_a_card_page_removed(tmp_path: Path) -> None:
         env=env,
         timeout=300,
     )
-    assert r.returncode == 0, r.stderr
+    # The missing page breaks the printed page sequence: the run fails and publishes nothing,
+    # and the report also names what the missing page took with it.
+    assert r.returncode == 1, r.stderr
+    assert not (out / "program_cards").exists()
     report = json.loads(
         (out / "_validation" / "fiscal_year=2020" / "report.json").read_text(encoding="utf-8")
     )
     status = {c["id"]: c["status"] for c in report["checks"]}
+    assert status["document.page_sequence"] == "fail"
     assert status["index.card_count"] == "warn"
     assert status["cards.numbering"] == "warn"
     cases = [case for c in report["checks"] for case in c["cases"]]

@@ -24,7 +24,14 @@ from pipeline.extract.document import DEFAULT_LIMITS, Document, Limits, file_sha
 from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report
 from pipeline.faults import fault_point
-from pipeline.records import Finding, card_rows, index_rows, indicator_rows, program_rows
+from pipeline.records import (
+    Finding,
+    card_rows,
+    index_rows,
+    indicator_rows,
+    program_rows,
+    statistics_rows,
+)
 from pipeline.validate.checks import (
     card_content_findings,
     card_numbering_findings,
@@ -33,6 +40,7 @@ from pipeline.validate.checks import (
 )
 from pipeline.validate.reconcile import reconcile
 from pipeline.validate.report import build_report, render_crops, render_html, write_json
+from pipeline.validate.statistics import statistics_findings
 from pipeline.write.parquet import (
     clean_stale_staging,
     new_staging,
@@ -107,6 +115,7 @@ def extract_release(
         if len(index_totals)
         else list_totals
     )
+    statistics, figures = statistics_rows(ex.statistics, fy, ex.printed)
     findings = [Finding("extract.layout", "warning", w) for w in ex.warnings] + findings
     findings += page_sequence_findings([(p.number, p.printed) for p in doc.pages])
     frames = {
@@ -115,6 +124,8 @@ def extract_release(
         "programs": programs,
         "program_totals": totals,
         "program_index": index,
+        "statistics": statistics,
+        "figures": figures,
     }
     return frames, findings, doc, ex.release
 
@@ -138,6 +149,7 @@ def validate_frames(
     findings += card_numbering_findings(frames["program_cards"])
     findings += card_content_findings(frames["program_cards"])
     findings += reconcile(frames)
+    findings += statistics_findings(frames["statistics"], frames["figures"])
     return checked, findings, failed
 
 

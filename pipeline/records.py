@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -9,14 +10,17 @@ import pandas as pd
 from pipeline.extract.cards import IndicatorTable, ProgramCard
 from pipeline.extract.index import ProgramIndex
 from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
-from pipeline.normalize.era import parse_period, parse_year_label
-from pipeline.normalize.text import is_repost, name_similarity, program_key
-from pipeline.normalize.values import parse_value
+from pipeline.extract.statistics import StatisticsExtraction
+from pipeline.normalize.era import era_to_year, parse_period, parse_year_label
+from pipeline.normalize.text import is_repost, name_similarity, nfkc, program_key
+from pipeline.normalize.values import parse_number, parse_value
+from schemas.figures import ARROW_TYPES as FIGURE_COLUMNS
 from schemas.indicators import ARROW_TYPES as INDICATOR_COLUMNS
 from schemas.program_cards import ARROW_TYPES as CARD_COLUMNS
 from schemas.program_index import ARROW_TYPES as INDEX_COLUMNS
 from schemas.program_totals import ARROW_TYPES as TOTAL_COLUMNS
 from schemas.programs import ARROW_TYPES as PROGRAM_COLUMNS
+from schemas.statistics import ARROW_TYPES as STAT_COLUMNS
 
 
 @dataclass(slots=True)
@@ -305,4 +309,97 @@ def index_rows(
             )
     return pd.DataFrame(rows, columns=list(INDEX_COLUMNS)), pd.DataFrame(
         totals, columns=list(TOTAL_COLUMNS)
+    )
+
+
+# -- statistics and figures ----------------------------------------------------------
+
+_ERA_WORD = re.compile(r"(昭和|平成|令和)|(?<![A-Za-z])([SHR])(?=\s*(?:元|\d))")
+_BARE_YEAR = re.compile(r"^(?:(昭和|平成|令和|[SHR])\s*)?(元|\d{1,2})\s*年?$")
+_UNIT = re.compile(r"[(（]\s*([^\d()（）\s]{1,4})\s*[)）]\s*$")
+
+
+def _era_in(text: str) -> str | None:
+    m = _ERA_WORD.search(nfkc(text or ""))
+    if not m:
+        return None
+    return m.group(1) or {"S": "昭和", "H": "平成", "R": "令和"}[m.group(2)]
+
+
+def _year_of(label: str, era: str | None) -> tuple[int | None, str | None]:
+    """(year, era in force after it) of a row or column label that names a year."""
+    text = _UNIT.sub("", nfkc(label)).strip()
+    m = _BARE_YEAR.match(text)
+    if not m:
+        return None, era
+    label_era = m.group(1)
+    if label_era:
+        era = {"S": "昭和", "H": "平成", "R": "令和"}.get(label_era, label_era)
+    if era is None:
+        return None, era
+    return era_to_year(era, m.group(2)), era
+
+
+def statistics_rows(
+    stats: StatisticsExtraction, fiscal_year: int, printed: dict[int, int | None]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = []
+    for t in stats.tables:
+        # Bare years ("24", "21") are read in the era the table itself names: in its
+        # labels as they run, else in its source, caption or notes.
+        era = _era_in(" ".join([t.source or "", t.caption, *t.notes]))
+        row_era = era
+        for r_no, row in enumerate(t.rows, start=1):
+            label = row[0] if row else ""
+            row_year, row_era = _year_of(label, row_era)
+            col_era = era
+            for j in range(1, len(row)):
+                path = t.header[j] if j < len(t.header) else []
+                col_year = None
+                if path:
+                    col_year, col_era = _year_of(path[-1], col_era)
+                unit = _UNIT.search(nfkc(path[-1])) if path else None
+                value = parse_number(row[j])
+                rows.append(
+                    {
+                        "fiscal_year": fiscal_year,
+                        "table_id": t.table_id,
+                        "caption": t.caption,
+                        "row_no": r_no,
+                        "row_label": label,
+                        "col_no": j,
+                        "column_path": list(path),
+                        "value_raw": row[j],
+                        "value": value,
+                        "unit": unit.group(1) if unit else None,
+                        "reference_year": row_year if row_year is not None else col_year,
+                        "source_note": t.source,
+                        "notes": list(t.notes),
+                        "source_page": t.page,
+                        "printed_page": printed.get(t.page),
+                        "bbox_x0": t.row_boxes[r_no - 1][0],
+                        "bbox_top": t.row_boxes[r_no - 1][1],
+                        "bbox_x1": t.row_boxes[r_no - 1][2],
+                        "bbox_bottom": t.row_boxes[r_no - 1][3],
+                    }
+                )
+    figures = [
+        {
+            "fiscal_year": fiscal_year,
+            "figure_no": i,
+            "number": f.number,
+            "caption": f.caption,
+            "source": f.source,
+            "notes": list(f.notes),
+            "source_page": f.page,
+            "printed_page": printed.get(f.page),
+            "bbox_x0": f.bbox[0],
+            "bbox_top": f.bbox[1],
+            "bbox_x1": f.bbox[2],
+            "bbox_bottom": f.bbox[3],
+        }
+        for i, f in enumerate(stats.figures, start=1)
+    ]
+    return pd.DataFrame(rows, columns=list(STAT_COLUMNS)), pd.DataFrame(
+        figures, columns=list(FIGURE_COLUMNS)
     )

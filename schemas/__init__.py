@@ -8,19 +8,23 @@ models and are written into the Parquet schema.
 from types import ModuleType
 
 from schemas import (
+    figures,
     indicators,
     program_cards,
     program_crosswalk,
     program_index,
     program_totals,
     programs,
+    statistics,
 )
+from schemas.figures import Figures
 from schemas.indicators import Indicators
 from schemas.program_cards import ProgramCards
 from schemas.program_crosswalk import ProgramCrosswalk
 from schemas.program_index import ProgramIndex
 from schemas.program_totals import ProgramTotals
 from schemas.programs import Programs
+from schemas.statistics import Statistics
 
 DATASETS = {
     "program_cards": ProgramCards,
@@ -28,6 +32,8 @@ DATASETS = {
     "programs": Programs,
     "program_totals": ProgramTotals,
     "program_index": ProgramIndex,
+    "statistics": Statistics,
+    "figures": Figures,
 }
 MODULES: dict[str, ModuleType] = {
     "program_cards": program_cards,
@@ -35,6 +41,8 @@ MODULES: dict[str, ModuleType] = {
     "programs": programs,
     "program_totals": program_totals,
     "program_index": program_index,
+    "statistics": statistics,
+    "figures": figures,
 }
 
 # Rebuilt over all releases after each run; not partitioned by year.
@@ -50,6 +58,8 @@ __all__ = [
     "Indicators",
     "ProgramCards",
     "ProgramIndex",
+    "Statistics",
+    "Figures",
     "ProgramTotals",
     "Programs",
 ]

@@ -53,6 +53,8 @@ def test_report_json_structure(curated) -> None:
         "programs",
         "program_totals",
         "program_index",
+        "statistics",
+        "figures",
     }
     assert {k: v["rows"] for k, v in report["datasets"].items()} == result.rows
     assert all(v["quarantined"] == 0 for v in report["datasets"].values())

@@ -11,6 +11,7 @@ from pipeline.extract.index import ProgramIndex, extract_indexes
 from pipeline.extract.program_list import ProgramList, extract_program_list
 from pipeline.extract.release import Release, identify_release
 from pipeline.extract.sections import flatten
+from pipeline.extract.statistics import StatisticsExtraction, extract_statistics
 
 
 @dataclass(slots=True)
@@ -19,6 +20,7 @@ class ReportExtraction:
     cards: list[ProgramCard]
     indexes: list[ProgramIndex]
     program_list: ProgramList
+    statistics: StatisticsExtraction
     printed: dict[int, int | None]  # physical page → printed page
     warnings: list[str]
 
@@ -31,6 +33,10 @@ def extract_report(doc: Document) -> ReportExtraction:
         raise LayoutError(f"{doc.path}: no program cards (【事業概要】 labels) found")
     indexes = extract_indexes(lines, cards.headings, cards.inside)
     program_list = extract_program_list(doc)
+    # Statistics and figures live in the narrative pages: not on cards, lists or indexes.
+    structured = {pl.page.number for i, pl in enumerate(lines) if i in cards.inside}
+    structured |= set(program_list.pages) | {ix.page for ix in indexes}
+    statistics = extract_statistics(doc, structured)
     warnings = list(cards.warnings) + program_list.warnings
     for ix in indexes:
         warnings += ix.warnings
@@ -39,6 +45,7 @@ def extract_report(doc: Document) -> ReportExtraction:
         cards=cards.cards,
         indexes=indexes,
         program_list=program_list,
+        statistics=statistics,
         printed={p.number: p.printed for p in doc.pages},
         warnings=warnings,
     )

@@ -146,8 +146,12 @@ def nfkc(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """NFKC without any whitespace: for comparing text whose line breaks and spacing may differ."""
-    return _WS.sub("", nfkc(text))
+    """NFKC without any whitespace: for comparing text whose line breaks and spacing may differ.
+
+    Normalized again after the spaces go: NFKC can leave a combining mark after a
+    space ("¸" → " ̧"), which composes with the letter before once the space is gone.
+    """
+    return nfkc(_WS.sub("", nfkc(text)))
 
 
 def program_key(name: str) -> str:

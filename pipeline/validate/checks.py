@@ -10,6 +10,7 @@ import pandas as pd
 import pandera.errors
 
 from pipeline.records import Finding
+from pipeline.validate import statistics as _statistics  # noqa: F401 - registers its checks
 from pipeline.validate.reconcile import CHECKS, Check
 from schemas import DATASETS
 
@@ -50,6 +51,8 @@ _CHECK_DATASETS = (
     ("indicator", ("indicators",)),
     ("extract.", ("program_cards", "indicators", "programs", "program_index")),
     ("document.", ("program_cards", "indicators", "programs", "program_index")),
+    ("statistics.", ("statistics",)),
+    ("figures.", ("figures",)),
 )
 
 

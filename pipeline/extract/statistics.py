@@ -1,0 +1,196 @@
+"""Statistics tables (表1, 表2, the 中小企業の定義 table) and the figure inventory.
+
+A statistics table is a ruled table introduced by a caption "表N …" or a heading
+"《…》"; its notes ("注…") and source ("資料：…") are the short lines under it.
+A figure is what a "資料：" line outside tables credits: its chart is not in the
+text layer, so the inventory records caption (図N, when printed), notes, source
+and where on the page it sits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.cells import header_rows
+from pipeline.extract.document import BBox, Document, PageLayout
+from pipeline.extract.tables import Table, find_tables
+from pipeline.normalize.text import fold_width, squash
+
+TABLE_CAPTION = re.compile(r"^表\s*(\d+)\s*(.*)$")
+DEFINITION_HEADING = re.compile(r"^《(.+)》$")
+FIGURE_CAPTION = re.compile(r"^図\s*(\d+)\s*(.*)$")
+SOURCE = re.compile(r"^資料\s*[:：]")
+NOTE = re.compile(r"^(注\s*\d*\s*[)）:：]|※)")
+
+
+@dataclass(slots=True)
+class StatTable:
+    table_id: str  # "表1", or the heading of an uncaptioned table
+    caption: str
+    header: list[list[str]]  # per column, its header texts top to bottom (merged cells repeated)
+    rows: list[list[str]]  # body rows, first cell the row label
+    notes: list[str]
+    source: str | None
+    page: int
+    bbox: BBox
+    row_boxes: list[BBox]
+
+
+@dataclass(slots=True)
+class Figure:
+    number: int | None
+    caption: str | None
+    source: str
+    notes: list[str]
+    page: int
+    bbox: BBox
+
+
+@dataclass(slots=True)
+class StatisticsExtraction:
+    tables: list[StatTable] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+def _column_paths(table: Table, k: int) -> list[list[str]]:
+    paths = []
+    for j in range(table.n_cols):
+        path: list[str] = []
+        seen: set[int] = set()
+        for r in range(k):
+            c = table.cell_at(r, j)
+            if c is None or id(c) in seen:
+                continue
+            seen.add(id(c))
+            if c.text:
+                path.append(c.text)
+        paths.append(path)
+    return paths
+
+
+def _notes_and_source(
+    page: PageLayout, top: float, stop: float
+) -> tuple[list[str], str | None, float]:
+    """Note and source lines directly under a table or figure; a note may wrap."""
+    notes: list[str] = []
+    source = None
+    bottom = top
+    for ln in page.body_lines():
+        if ln.top < top - 1 or ln.top >= stop:
+            continue
+        text = ln.text.strip()
+        if SOURCE.match(text):
+            source = text
+            bottom = ln.bottom
+            break
+        if NOTE.match(fold_width(text)):
+            notes.append(text)
+            bottom = ln.bottom
+        elif notes and ln.x0 > page.body_lines()[0].x0 and ln.top - bottom < 1.5 * ln.size:
+            notes[-1] += text  # the wrapped rest of a note
+            bottom = ln.bottom
+        else:
+            break
+    return notes, source, bottom
+
+
+def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtraction:
+    """Tables and figures of the pages not in `skip_pages` (cards, program list, indexes)."""
+    out = StatisticsExtraction()
+    for page in doc.pages:
+        if page.number in skip_pages:
+            continue
+        lines = page.body_lines()
+        anchors = []
+        for ln in lines:
+            text = fold_width(ln.text.strip())
+            m = TABLE_CAPTION.match(text)
+            if m:
+                anchors.append((ln, f"表{m.group(1)}", ln.text.strip()))
+                continue
+            d = DEFINITION_HEADING.match(squash(ln.text))
+            if d:
+                anchors.append((ln, d.group(1), d.group(1)))
+        used_sources: set[float] = set()
+        tables = find_tables(page, (0.0, 0.0, page.width, page.height))
+        for ln, table_id, caption in anchors:
+            below = [t for t in tables if t.bbox[1] >= ln.top]
+            if not below:
+                continue
+            t = min(below, key=lambda t: t.bbox[1])
+            k = header_rows(t)
+            grid = t.rows()
+            rows = [[c.text if c is not None else "" for c in grid[r]] for r in range(k, t.n_rows)]
+            next_top = min([a.top for a, _, _ in anchors if a.top > t.bbox[3]] + [page.height])
+            notes, source, _ = _notes_and_source(page, t.bbox[3], next_top)
+            if source:
+                used_sources.add(next(ln2.top for ln2 in lines if ln2.text.strip() == source))
+            out.tables.append(
+                StatTable(
+                    table_id,
+                    caption,
+                    _column_paths(t, k),
+                    rows,
+                    notes,
+                    source,
+                    page.number,
+                    t.bbox,
+                    t.row_boxes[k:],
+                )
+            )
+        out.figures += _figures(page, lines, used_sources)
+    return out
+
+
+def _figures(page: PageLayout, lines: list, used_sources: set[float]) -> list[Figure]:
+    """One figure per 資料 line that no table claimed; its caption and notes are the
+    figure-caption and note lines between the previous figure's source and this one."""
+    figures = []
+    start = 0.0
+    for i, ln in enumerate(lines):
+        if not SOURCE.match(ln.text.strip()) or ln.top in used_sources:
+            if SOURCE.match(ln.text.strip()):
+                start = ln.bottom
+            continue
+        block = [b for b in lines[:i] if b.top >= start]
+        caption_line = next(
+            (b for b in block if FIGURE_CAPTION.match(fold_width(b.text.strip()))), None
+        )
+        note_at = next(
+            (j for j, b in enumerate(block) if NOTE.match(fold_width(b.text.strip()))), None
+        )
+        notes: list[str] = []
+        if note_at is not None:
+            for b in block[note_at:]:
+                if NOTE.match(fold_width(b.text.strip())) or not notes:
+                    notes.append(b.text.strip())
+                else:
+                    notes[-1] += b.text.strip()
+        number = None
+        caption = None
+        if caption_line is not None:
+            caption = caption_line.text.strip()
+            number = int(FIGURE_CAPTION.match(fold_width(caption)).group(1))
+        top = (
+            caption_line.top
+            if caption_line is not None
+            else (block[-1].bottom if block and note_at is None else start)
+        )
+        figures.append(
+            Figure(
+                number,
+                caption,
+                ln.text.strip(),
+                notes,
+                page.number,
+                (
+                    min(b.x0 for b in [ln, *block]) if block else ln.x0,
+                    top,
+                    page.width - ln.x0,
+                    ln.bottom,
+                ),
+            )
+        )
+        start = ln.bottom
+    return figures

@@ -1,0 +1,153 @@
+"""Checks the statistics tables imply: parts within totals, shares summing to 100,
+change rates agreeing with the counts, years in order, every figure credited.
+
+Columns are found by their header words (総人口, 構成比, 増減率), never by position.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.records import Finding
+from pipeline.validate.reconcile import CHECKS, Check
+
+SHARE_TOLERANCE = 0.2  # percentage points: shares are rounded to 0.1 each
+RATE_TOLERANCE = 0.1  # percentage points between a printed rate and the counts
+
+for _check in [
+    Check(
+        "statistics.parts_within_total",
+        "warning",
+        "The parts of a total (年少 + 生産年齢 + 老年) do not exceed it (総人口 includes unknown ages)",
+    ),
+    Check("statistics.shares_sum_to_100", "warning", "A row's shares (構成比) sum to 100 ± 0.2"),
+    Check(
+        "statistics.change_rate",
+        "warning",
+        "A printed change rate (増減率) agrees with the two counts to ± 0.1",
+    ),
+    Check("statistics.years_increase", "warning", "The years of a table's rows increase strictly"),
+    Check("figures.source", "warning", "Every figure names its source (資料：)"),
+]:
+    CHECKS[_check.id] = _check
+
+
+def _finding(check: str, message: str, row: pd.Series) -> Finding:
+    box = (
+        float(row["bbox_x0"]),
+        float(row["bbox_top"]),
+        float(row["bbox_x1"]),
+        float(row["bbox_bottom"]),
+    )
+    return Finding(
+        check, CHECKS[check].severity, message, int(row["source_page"]), box, "statistics"
+    )
+
+
+def _group(path: object) -> str:
+    return list(path)[0] if len(list(path)) else ""
+
+
+def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Finding]:
+    out: list[Finding] = []
+    for (table_id, _row_no), row in stats.groupby(["table_id", "row_no"], sort=False):
+        cells = list(row.itertuples(index=False))
+        first = row.iloc[0]
+        # Parts within a total: columns under a total's header, beside the total itself.
+        for total in (c for c in cells if len(c.column_path) == 1 and "総" in c.column_path[0]):
+            parts = [
+                c
+                for c in cells
+                if len(c.column_path) > 1 and c.column_path[0] == total.column_path[0]
+            ]
+            if (
+                parts
+                and total.value is not None
+                and not pd.isna(total.value)
+                and all(not pd.isna(p.value) for p in parts)
+            ):
+                s = sum(float(p.value) for p in parts)
+                if s > float(total.value):
+                    out.append(
+                        _finding(
+                            "statistics.parts_within_total",
+                            f"{table_id} {first['row_label']}: parts sum to {s:,.0f} > {total.column_path[0]} {total.value_raw}",
+                            first,
+                        )
+                    )
+        shares = [c for c in cells if "構成比" in _group(c.column_path)]
+        if shares and all(not pd.isna(c.value) for c in shares):
+            s = sum(float(c.value) for c in shares)
+            if abs(s - 100) > SHARE_TOLERANCE:
+                out.append(
+                    _finding(
+                        "statistics.shares_sum_to_100",
+                        f"{table_id} {first['row_label']}: 構成比 sum to {s:.1f}",
+                        first,
+                    )
+                )
+        # Change rates: in a header group, a 増減率 column against its two year columns.
+        groups: dict[str, list] = {}
+        for c in cells:
+            groups.setdefault(_group(c.column_path), []).append(c)
+        for name, members in groups.items():
+            rate = next(
+                (
+                    c
+                    for c in members
+                    if "増減率" in (c.column_path[-1] if len(c.column_path) else "")
+                ),
+                None,
+            )
+            years = sorted(
+                (c for c in members if not pd.isna(c.reference_year) and not pd.isna(c.value)),
+                key=lambda c: c.reference_year,
+            )
+            if rate is None or pd.isna(rate.value) or len(years) < 2 or float(years[0].value) == 0:
+                continue
+            computed = (
+                (float(years[-1].value) - float(years[0].value)) / float(years[0].value) * 100
+            )
+            if abs(computed - float(rate.value)) > RATE_TOLERANCE + 0.05:
+                out.append(
+                    _finding(
+                        "statistics.change_rate",
+                        f"{table_id} {first['row_label']} {name}: 増減率 printed {rate.value_raw}, the counts give {computed:.2f}",
+                        first,
+                    )
+                )
+    for table_id, table in stats.groupby("table_id", sort=False):
+        per_row = table.drop_duplicates("row_no").sort_values("row_no")
+        years = [int(y) for y in per_row["reference_year"] if not pd.isna(y)]
+        # Only tables whose rows are years (the label column, not the header, names them).
+        row_years = per_row[per_row["row_label"].map(lambda s: any(ch.isdigit() for ch in str(s)))]
+        if len(row_years) == len(per_row) and len(years) == len(per_row):
+            for (_, a), (_, b) in zip(
+                per_row.iloc[:-1].iterrows(), per_row.iloc[1:].iterrows(), strict=True
+            ):
+                if int(b["reference_year"]) <= int(a["reference_year"]):
+                    out.append(
+                        _finding(
+                            "statistics.years_increase",
+                            f"{table_id}: row {b['row_label']} ({int(b['reference_year'])}) does not follow {a['row_label']} ({int(a['reference_year'])})",
+                            b,
+                        )
+                    )
+    for _, f in figures.iterrows():
+        if f["source"] is None or pd.isna(f["source"]):
+            out.append(
+                Finding(
+                    "figures.source",
+                    "warning",
+                    f"figure {f['caption'] or f['figure_no']} names no source",
+                    int(f["source_page"]),
+                    (
+                        float(f["bbox_x0"]),
+                        float(f["bbox_top"]),
+                        float(f["bbox_x1"]),
+                        float(f["bbox_bottom"]),
+                    ),
+                    "figures",
+                )
+            )
+    return out

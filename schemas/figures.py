@@ -1,0 +1,61 @@
+"""figures: the inventory of the report's charts (their data are not in the text layer)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.common import is_list_of_str, provenance_fields
+
+
+class Figures(pa.DataFrameModel):
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
+    )
+    figure_no: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Position of the figure in the report (1-based)"
+    )
+    number: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="N of its caption 図N, when one is printed"
+    )
+    caption: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="Caption as printed (many charts carry their title inside the image, so none is in the text)",
+    )
+    source: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="資料： line crediting the figure"
+    )
+    notes: Series[object] = pa.Field(description="注 lines of the figure")
+    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page")
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Printed page number"
+    )
+    bbox_x0: Series[float] = pa.Field(
+        description="From the caption (or the block start) to the source line, points from the left"
+    )
+    bbox_top: Series[float] = pa.Field(description="…from the top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
+
+    @pa.check("notes", name="notes_are_strings")
+    def _notes(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_str(s)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["fiscal_year", "figure_no"]
+
+
+ARROW_TYPES: dict[str, pa_arrow.DataType] = {
+    "fiscal_year": pa_arrow.int32(),
+    "figure_no": pa_arrow.int32(),
+    "number": pa_arrow.int32(),
+    "caption": pa_arrow.string(),
+    "source": pa_arrow.string(),
+    "notes": pa_arrow.list_(pa_arrow.string()),
+    **provenance_fields(),
+}
+SORT_KEYS = ["figure_no"]

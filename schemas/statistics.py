@@ -1,0 +1,86 @@
+"""statistics: one row per data cell of the report's statistics tables (表1, 表2, 中小企業の定義)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.common import is_list_of_str, provenance_fields
+
+
+class Statistics(pa.DataFrameModel):
+    fiscal_year: Series[pd.Int64Dtype] = pa.Field(
+        ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
+    )
+    table_id: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description='"表1", "表2", or the heading of an uncaptioned table ("中小企業の定義")',
+    )
+    caption: Series[str] = pa.Field(description="The table's caption as printed")
+    row_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Body row (1-based)")
+    row_label: Series[str] = pa.Field(description="First cell of the row as printed")
+    col_no: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Column (1-based; the label column is 0)"
+    )
+    column_path: Series[object] = pa.Field(
+        description='Header levels of the column, top to bottom, e.g. ["事業所数", "28"]'
+    )
+    value_raw: Series[str] = pa.Field(description="Cell text verbatim")
+    value: Series[pd.Float64Dtype] = pa.Field(
+        nullable=True, description='Number in the cell ("▲ 3.3" → -3.3); null for text'
+    )
+    unit: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description='Unit from the column header ("(人)", "(%)")'
+    )
+    reference_year: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=1868,
+        le=2100,
+        description="Year the row or column header names, read in the table's era (24 → 2012 in a 平成 table; R1 → 2019)",
+    )
+    source_note: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="資料： line under the table"
+    )
+    notes: Series[object] = pa.Field(description="注 lines under the table")
+    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page")
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Printed page number"
+    )
+    bbox_x0: Series[float] = pa.Field(description="Row bounding box, points from the left")
+    bbox_top: Series[float] = pa.Field(description="…from the top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
+
+    @pa.check("column_path", name="column_path_is_strings")
+    def _path(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_str(s)
+
+    @pa.check("notes", name="notes_are_strings")
+    def _notes(cls, s: pd.Series) -> pd.Series:
+        return is_list_of_str(s)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["fiscal_year", "table_id", "row_no", "col_no"]
+
+
+ARROW_TYPES: dict[str, pa_arrow.DataType] = {
+    "fiscal_year": pa_arrow.int32(),
+    "table_id": pa_arrow.string(),
+    "caption": pa_arrow.string(),
+    "row_no": pa_arrow.int32(),
+    "row_label": pa_arrow.string(),
+    "col_no": pa_arrow.int32(),
+    "column_path": pa_arrow.list_(pa_arrow.string()),
+    "value_raw": pa_arrow.string(),
+    "value": pa_arrow.float64(),
+    "unit": pa_arrow.string(),
+    "reference_year": pa_arrow.int32(),
+    "source_note": pa_arrow.string(),
+    "notes": pa_arrow.list_(pa_arrow.string()),
+    **provenance_fields(),
+}
+SORT_KEYS = ["source_page", "table_id", "row_no", "col_no"]

@@ -29,6 +29,7 @@ from pipeline.records import (
     card_rows,
     index_rows,
     indicator_rows,
+    narrative_rows,
     program_rows,
     statistics_rows,
 )
@@ -126,6 +127,7 @@ def extract_release(
         "program_index": index,
         "statistics": statistics,
         "figures": figures,
+        "narrative": narrative_rows(ex.narrative, fy, ex.printed),
     }
     return frames, findings, doc, ex.release
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.extract.cards import IndicatorTable, ProgramCard
 from pipeline.extract.index import ProgramIndex
+from pipeline.extract.narrative import Block
 from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
 from pipeline.extract.statistics import StatisticsExtraction
 from pipeline.normalize.era import era_to_year, parse_period, parse_year_label
@@ -16,6 +17,7 @@ from pipeline.normalize.text import is_repost, name_similarity, nfkc, program_ke
 from pipeline.normalize.values import parse_number, parse_value
 from schemas.figures import ARROW_TYPES as FIGURE_COLUMNS
 from schemas.indicators import ARROW_TYPES as INDICATOR_COLUMNS
+from schemas.narrative import ARROW_TYPES as NARRATIVE_COLUMNS
 from schemas.program_cards import ARROW_TYPES as CARD_COLUMNS
 from schemas.program_index import ARROW_TYPES as INDEX_COLUMNS
 from schemas.program_totals import ARROW_TYPES as TOTAL_COLUMNS
@@ -403,3 +405,26 @@ def statistics_rows(
     return pd.DataFrame(rows, columns=list(STAT_COLUMNS)), pd.DataFrame(
         figures, columns=list(FIGURE_COLUMNS)
     )
+
+
+def narrative_rows(
+    blocks: list[Block], fiscal_year: int, printed: dict[int, int | None]
+) -> pd.DataFrame:
+    rows = [
+        {
+            "fiscal_year": fiscal_year,
+            "block_no": i,
+            "section_path": list(b.path),
+            "kind": b.kind,
+            "text": b.text,
+            "fiscal_year_ref": b.fiscal_year_ref,
+            "source_page": b.page,
+            "printed_page": printed.get(b.page),
+            "bbox_x0": b.bbox[0],
+            "bbox_top": b.bbox[1],
+            "bbox_x1": b.bbox[2],
+            "bbox_bottom": b.bbox[3],
+        }
+        for i, b in enumerate(blocks, start=1)
+    ]
+    return pd.DataFrame(rows, columns=list(NARRATIVE_COLUMNS))

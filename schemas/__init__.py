@@ -10,6 +10,7 @@ from types import ModuleType
 from schemas import (
     figures,
     indicators,
+    narrative,
     program_cards,
     program_crosswalk,
     program_index,
@@ -19,6 +20,7 @@ from schemas import (
 )
 from schemas.figures import Figures
 from schemas.indicators import Indicators
+from schemas.narrative import Narrative
 from schemas.program_cards import ProgramCards
 from schemas.program_crosswalk import ProgramCrosswalk
 from schemas.program_index import ProgramIndex
@@ -34,6 +36,7 @@ DATASETS = {
     "program_index": ProgramIndex,
     "statistics": Statistics,
     "figures": Figures,
+    "narrative": Narrative,
 }
 MODULES: dict[str, ModuleType] = {
     "program_cards": program_cards,
@@ -43,6 +46,7 @@ MODULES: dict[str, ModuleType] = {
     "program_index": program_index,
     "statistics": statistics,
     "figures": figures,
+    "narrative": narrative,
 }
 
 # Rebuilt over all releases after each run; not partitioned by year.
@@ -60,6 +64,7 @@ __all__ = [
     "ProgramIndex",
     "Statistics",
     "Figures",
+    "Narrative",
     "ProgramTotals",
     "Programs",
 ]

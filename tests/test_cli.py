@@ -59,7 +59,7 @@ def test_run_with_no_pdf_processes_raw_and_writes_readable_parquet(tmp_path: Pat
     again = nenpo("run", str(ROOT / "raw" / "fy2020" / "report.pdf"), "--out", str(out))
     assert again.returncode == 0, again.stderr
     assert snapshot() == before
-    assert len(before[0]) == 8  # seven datasets and the program crosswalk
+    assert len(before[0]) == 9  # eight datasets and the program crosswalk
 
 
 def test_duckdb_reads_the_hive_layout(tmp_path: Path) -> None:

@@ -16,7 +16,15 @@ from pipeline.api import load, validate_frames
 from pipeline.validate.reconcile import CHECKS, reconcile
 from tests.conftest import EDITIONS, ROOT
 
-DATASETS = ("program_cards", "programs", "program_totals", "program_index", "indicators", "statistics", "figures")
+DATASETS = (
+    "program_cards",
+    "programs",
+    "program_totals",
+    "program_index",
+    "indicators",
+    "statistics",
+    "figures",
+)
 
 # What each sample really contains (checked against its golden data): the report
 # disagrees with itself in these places, and nowhere else.

@@ -55,6 +55,7 @@ def test_report_json_structure(curated) -> None:
         "program_index",
         "statistics",
         "figures",
+        "narrative",
     }
     assert {k: v["rows"] for k, v in report["datasets"].items()} == result.rows
     assert all(v["quarantined"] == 0 for v in report["datasets"].values())

@@ -8,6 +8,7 @@ from pipeline.errors import LayoutError
 from pipeline.extract.cards import ProgramCard, extract_cards
 from pipeline.extract.document import Document
 from pipeline.extract.index import ProgramIndex, extract_indexes
+from pipeline.extract.narrative import Block, extract_narrative
 from pipeline.extract.program_list import ProgramList, extract_program_list
 from pipeline.extract.release import Release, identify_release
 from pipeline.extract.sections import flatten
@@ -21,6 +22,7 @@ class ReportExtraction:
     indexes: list[ProgramIndex]
     program_list: ProgramList
     statistics: StatisticsExtraction
+    narrative: list[Block]
     printed: dict[int, int | None]  # physical page → printed page
     warnings: list[str]
 
@@ -37,6 +39,8 @@ def extract_report(doc: Document) -> ReportExtraction:
     structured = {pl.page.number for i, pl in enumerate(lines) if i in cards.inside}
     structured |= set(program_list.pages) | {ix.page for ix in indexes}
     statistics = extract_statistics(doc, structured)
+    body_size = body_text_size(doc)
+    narrative = extract_narrative(lines, cards.inside, set(program_list.pages), body_size)
     warnings = list(cards.warnings) + program_list.warnings
     for ix in indexes:
         warnings += ix.warnings
@@ -46,6 +50,16 @@ def extract_report(doc: Document) -> ReportExtraction:
         indexes=indexes,
         program_list=program_list,
         statistics=statistics,
+        narrative=narrative,
         printed={p.number: p.printed for p in doc.pages},
         warnings=warnings,
     )
+
+
+def body_text_size(doc: Document) -> float:
+    """The body text size: the most common glyph size of the document."""
+    counts: dict[float, int] = {}
+    for page in doc.pages:
+        for g in page.glyphs:
+            counts[round(g.size, 1)] = counts.get(round(g.size, 1), 0) + 1
+    return max(counts, key=counts.get) if counts else 10.0

@@ -1,0 +1,93 @@
+"""The narrative: the yearly economic overview, the trend bullets, each policy's 【取組の概要】."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from pipeline.api import load
+from tests.conftest import load_truth
+
+CIRCLED = "①②③④⑤⑥⑦⑧"
+
+
+def _sq(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
+
+
+@pytest.fixture(scope="session")
+def narrative(curated) -> tuple[str, pd.DataFrame]:
+    edition, out, _ = curated
+    return edition, load("narrative", out=out).sort_values("block_no")
+
+
+def test_economic_overview_by_year(narrative) -> None:
+    edition, blocks = narrative
+    for year in load_truth(edition)["economic_overview"]:
+        got = blocks[
+            (blocks["kind"] == "bullet") & (blocks["fiscal_year_ref"] == year["fiscal_year"])
+        ]
+        assert [_sq(t) for t in got["text"]] == [_sq(b) for b in year["bullets"]], year["label"]
+        if year["printed_page"] is not None:
+            assert year["printed_page"] in set(got["printed_page"])
+
+
+def test_trend_bullets_per_policy(narrative) -> None:
+    edition, blocks = narrative
+    for section in load_truth(edition)["trends"]:
+        marker = "".join(CIRCLED[n - 1] for n in section["nos"])
+        got = blocks[
+            (blocks["kind"] == "bullet")
+            & blocks["section_path"].map(lambda p, m=marker: list(p)[:3] == ["1", "(1)", m])
+        ]
+        assert [_sq(t) for t in got["text"]] == [_sq(b) for b in section["bullets"]], section[
+            "title"
+        ]
+
+
+def test_policy_overview_and_measures(narrative) -> None:
+    edition, blocks = narrative
+    for policy in load_truth(edition)["policies"]:
+        marker = "".join(CIRCLED[n - 1] for n in policy["nos"])
+        base = ["2", "(2)", marker, "取組の概要"]
+        overview = blocks[
+            (blocks["kind"] == "paragraph")
+            & blocks["section_path"].map(lambda p, b=base: list(p) == b)
+        ]
+        assert [_sq(t) for t in overview["text"]] == [_sq(p) for p in policy["overview"]], policy[
+            "title"
+        ]
+        titles = blocks[
+            (blocks["kind"] == "measure_title")
+            & blocks["section_path"].map(lambda p, b=base: list(p) == b)
+        ]
+        assert [_sq(t) for t in titles["text"]] == [_sq(m["title"]) for m in policy["measures"]], (
+            policy["title"]
+        )
+        for measure in policy["measures"]:
+            path = [*base, measure["title"]]
+            paras = blocks[
+                (blocks["kind"] == "paragraph")
+                & blocks["section_path"].map(
+                    lambda p, pa=path: [_sq(x) for x in p] == [_sq(x) for x in pa]
+                )
+            ]
+            assert [_sq(t) for t in paras["text"]] == [_sq(p) for p in measure["paragraphs"]], (
+                measure["title"]
+            )
+
+
+def test_figure_sources_are_blocks_too(narrative) -> None:
+    edition, blocks = narrative
+    truth = load_truth(edition)
+    sources = [
+        f["source"]
+        for key in ("trends", "environment")
+        for s in truth[key]
+        for f in s.get("figures", [])
+    ]
+    got = list(blocks[blocks["kind"] == "figure_source"]["text"])
+    assert all(s in got for s in sources)

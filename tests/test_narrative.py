@@ -91,3 +91,16 @@ def test_figure_sources_are_blocks_too(narrative) -> None:
     ]
     got = list(blocks[blocks["kind"] == "figure_source"]["text"])
     assert all(s in got for s in sources)
+
+
+def test_environment_paragraphs_and_bullets(narrative) -> None:
+    edition, blocks = narrative
+    for section in load_truth(edition)["environment"]:
+        path = ["1", "(2)", CIRCLED[section["no"] - 1]]
+        mine = blocks[blocks["section_path"].map(lambda p, pa=path: list(p) == pa)]
+        paragraphs = mine[mine["kind"] == "paragraph"]["text"]
+        bullets = mine[mine["kind"] == "bullet"]["text"]
+        assert [_sq(t) for t in paragraphs] == [_sq(p) for p in section["paragraphs"]], section[
+            "title"
+        ]
+        assert [_sq(t) for t in bullets] == [_sq(b) for b in section["bullets"]], section["title"]

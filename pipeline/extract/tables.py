@@ -85,6 +85,9 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
     of section labels) that such a stack cannot span.
     """
     stops = sorted(stop_lines)
+    whole_page = not stops and region[0] <= 0 and region[1] <= 0 and region[2] >= page.width and region[3] >= page.height
+    if whole_page and page.table_cache is not None:
+        return page.table_cache  # several extractors ask for every table of the same page
     size = _text_size(page.glyphs_in(region))
     hrules = [r for r in page.hrules(region) if r.end - r.start > 4 * size]
     vrules = [r for r in page.vrules(region) if r.end - r.start > 0.5 * size]
@@ -131,6 +134,8 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
             if r is not None:
                 run = [r]
     tables.sort(key=lambda t: t.bbox[1])
+    if whole_page:
+        page.table_cache = tables
     return tables
 
 

@@ -25,6 +25,20 @@ from schemas.programs import ARROW_TYPES as PROGRAM_COLUMNS
 from schemas.statistics import ARROW_TYPES as STAT_COLUMNS
 
 
+def where(
+    page: int, bbox: tuple[float, float, float, float], printed: dict[int, int | None]
+) -> dict:
+    """The provenance columns every dataset carries: physical page, printed page, bbox."""
+    return {
+        "source_page": page,
+        "printed_page": printed.get(page),
+        "bbox_x0": bbox[0],
+        "bbox_top": bbox[1],
+        "bbox_x1": bbox[2],
+        "bbox_bottom": bbox[3],
+    }
+
+
 @dataclass(slots=True)
 class Finding:
     """Something a reviewer should see: an id, a severity and where in the PDF."""
@@ -86,12 +100,7 @@ def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
                 "department_line": c.department_line,
                 "n_tables": len(c.tables),
                 "end_page": c.end_page,
-                "source_page": c.source_page,
-                "printed_page": c.printed_page,
-                "bbox_x0": c.bbox[0],
-                "bbox_top": c.bbox[1],
-                "bbox_x1": c.bbox[2],
-                "bbox_bottom": c.bbox[3],
+                **where(c.source_page, c.bbox, {c.source_page: c.printed_page}),
             }
         )
     return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
@@ -156,12 +165,7 @@ def indicator_rows(
                             "unit": v.unit,
                             "qualifier": v.qualifier,
                             "status": v.status,
-                            "source_page": row.page,
-                            "printed_page": printed.get(row.page),
-                            "bbox_x0": row.bbox[0],
-                            "bbox_top": row.bbox[1],
-                            "bbox_x1": row.bbox[2],
-                            "bbox_bottom": row.bbox[3],
+                            **where(row.page, row.bbox, printed),
                         }
                     )
     return pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS)), findings
@@ -178,14 +182,7 @@ def program_rows(
     """(programs, program list totals) from the extracted program list."""
     programs, totals = [], []
     for row in pl.rows:
-        where = {
-            "source_page": row.page,
-            "printed_page": printed.get(row.page),
-            "bbox_x0": row.bbox[0],
-            "bbox_top": row.bbox[1],
-            "bbox_x1": row.bbox[2],
-            "bbox_bottom": row.bbox[3],
-        }
+        place = where(row.page, row.bbox, printed)
         money = {
             "budget_kyen": row.budget,
             "national_kyen": row.national,
@@ -201,7 +198,7 @@ def program_rows(
                     "policy_no": row.policy_no,
                     "label": row.name,
                     **money,
-                    **where,
+                    **place,
                 }
             )
             continue
@@ -226,7 +223,7 @@ def program_rows(
                 "foundation_support": row.foundation,
                 "departments": list(row.departments),
                 "measure_continued": row.measure_continued,
-                **where,
+                **place,
             }
         )
     return (
@@ -273,12 +270,7 @@ def index_rows(
                     "national_kyen": None,
                     "other_kyen": None,
                     "general_kyen": None,
-                    "source_page": ix.subtotal_page,
-                    "printed_page": printed.get(ix.subtotal_page),
-                    "bbox_x0": ix.subtotal_bbox[0],
-                    "bbox_top": ix.subtotal_bbox[1],
-                    "bbox_x1": ix.subtotal_bbox[2],
-                    "bbox_bottom": ix.subtotal_bbox[3],
+                    **where(ix.subtotal_page, ix.subtotal_bbox, printed),
                 }
             )
         for r in ix.rows:
@@ -301,12 +293,7 @@ def index_rows(
                     "program_list_key": match["program_key"] if match is not None else None,
                     "program_list_match": method,
                     "program_list_match_score": score,
-                    "source_page": r.page,
-                    "printed_page": printed.get(r.page),
-                    "bbox_x0": r.bbox[0],
-                    "bbox_top": r.bbox[1],
-                    "bbox_x1": r.bbox[2],
-                    "bbox_bottom": r.bbox[3],
+                    **where(r.page, r.bbox, printed),
                 }
             )
     return pd.DataFrame(rows, columns=list(INDEX_COLUMNS)), pd.DataFrame(
@@ -377,12 +364,7 @@ def statistics_rows(
                         "reference_year": row_year if row_year is not None else col_year,
                         "source_note": t.source,
                         "notes": list(t.notes),
-                        "source_page": t.page,
-                        "printed_page": printed.get(t.page),
-                        "bbox_x0": t.row_boxes[r_no - 1][0],
-                        "bbox_top": t.row_boxes[r_no - 1][1],
-                        "bbox_x1": t.row_boxes[r_no - 1][2],
-                        "bbox_bottom": t.row_boxes[r_no - 1][3],
+                        **where(t.page, t.row_boxes[r_no - 1], printed),
                     }
                 )
     figures = [
@@ -393,12 +375,7 @@ def statistics_rows(
             "caption": f.caption,
             "source": f.source,
             "notes": list(f.notes),
-            "source_page": f.page,
-            "printed_page": printed.get(f.page),
-            "bbox_x0": f.bbox[0],
-            "bbox_top": f.bbox[1],
-            "bbox_x1": f.bbox[2],
-            "bbox_bottom": f.bbox[3],
+            **where(f.page, f.bbox, printed),
         }
         for i, f in enumerate(stats.figures, start=1)
     ]
@@ -418,12 +395,7 @@ def narrative_rows(
             "kind": b.kind,
             "text": b.text,
             "fiscal_year_ref": b.fiscal_year_ref,
-            "source_page": b.page,
-            "printed_page": printed.get(b.page),
-            "bbox_x0": b.bbox[0],
-            "bbox_top": b.bbox[1],
-            "bbox_x1": b.bbox[2],
-            "bbox_bottom": b.bbox[3],
+            **where(b.page, b.bbox, printed),
         }
         for i, b in enumerate(blocks, start=1)
     ]

@@ -148,7 +148,9 @@ class PageLayout:
     label: str | None = None  # printed page label as printed, e.g. "22"
     _lines: list[TextLine] | None = field(default=None, repr=False)
     _mid_index: tuple[list[Glyph], list[float]] | None = field(default=None, repr=False)
-    table_cache: list | None = field(default=None, repr=False)  # every ruled table of the page, once found
+    table_cache: list | None = field(
+        default=None, repr=False
+    )  # every ruled table of the page, once found
 
     @property
     def printed(self) -> int | None:

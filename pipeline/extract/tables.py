@@ -85,7 +85,13 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
     of section labels) that such a stack cannot span.
     """
     stops = sorted(stop_lines)
-    whole_page = not stops and region[0] <= 0 and region[1] <= 0 and region[2] >= page.width and region[3] >= page.height
+    whole_page = (
+        not stops
+        and region[0] <= 0
+        and region[1] <= 0
+        and region[2] >= page.width
+        and region[3] >= page.height
+    )
     if whole_page and page.table_cache is not None:
         return page.table_cache  # several extractors ask for every table of the same page
     size = _text_size(page.glyphs_in(region))

@@ -17,6 +17,7 @@ KINDS = [
     "figure_caption",
     "figure_source",
     "note",
+    "article",
 ]
 
 
@@ -32,7 +33,7 @@ class Narrative(pa.DataFrameModel):
     )
     kind: Series[str] = pa.Field(
         isin=KINDS,
-        description="heading | paragraph | bullet | measure_title | figure_caption | figure_source | note",
+        description="heading | paragraph | bullet | measure_title | figure_caption | figure_source | note | article (a paragraph of an ordinance article or its supplementary provisions)",
     )
     text: Series[str] = pa.Field(
         str_length={"min_value": 1},

@@ -104,3 +104,25 @@ def test_environment_paragraphs_and_bullets(narrative) -> None:
             "title"
         ]
         assert [_sq(t) for t in bullets] == [_sq(b) for b in section["bullets"]], section["title"]
+
+
+def test_ordinance_articles(narrative) -> None:
+    edition, blocks = narrative
+    ordinance = load_truth(edition)["appendix"]["ordinance"]
+    for article in ordinance["articles"]:
+        mine = blocks[
+            blocks["section_path"].map(lambda p, n=article["number"]: list(p)[-1:] == [n])
+        ]
+        heading = mine[mine["kind"] == "heading"]["text"]
+        assert list(heading) == [article["heading"]], article["number"]
+        text = mine[mine["kind"] == "article"]["text"]
+        assert [_sq(t) for t in text] == [_sq(p) for p in article["paragraphs"]], article["number"]
+    # The ordinance's 附則: the blocks after its first 附則 heading, up to the next heading.
+    ordered = blocks.reset_index(drop=True)
+    start = ordered.index[(ordered["kind"] == "heading") & (ordered["text"].map(_sq) == "附則")][0]
+    following = []
+    for _, b in ordered.iloc[start + 1 :].iterrows():
+        if b["kind"] == "heading":
+            break
+        following.append(b["text"])
+    assert [_sq(t) for t in following] == [_sq(p) for p in ordinance["supplementary"]]

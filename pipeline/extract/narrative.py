@@ -28,7 +28,12 @@ INDEX_LABEL = "【基本方針事業一覧】"
 MEASURE = re.compile(r"^[○〇]\s*(\S.*)$")
 BULLET = re.compile(r"^[・･]\s*")
 TOC_LEADER = re.compile(r"(…{3,}|\.{6,}|‥{3,})")
-CHAPTER_SIZE = 1.2  # a chapter heading is set at least this much larger than body text
+ARTICLE = re.compile(r"^(第\d+条)\s*(.*)$")
+ARTICLE_HEADING = re.compile(r"^[(（][^()（）]{1,20}[)）]$")
+CLAUSE = re.compile(r"^\d+\s+\S")  # a numbered 項 of an article, at the margin
+SUPPLEMENTARY = "附則"
+CHAPTER_SIZE = 1.2
+TITLE_SIZE = 1.1  # a chapter heading is set at least this much larger than body text
 
 
 @dataclass(slots=True)
@@ -111,6 +116,21 @@ def extract_narrative(
             in_index = False
             start("heading", pl, text)
             continue
+        centered = (
+            abs((pl.line.x0 + pl.line.x1) / 2 - pl.page.width / 2) < 0.08 * pl.page.width
+            and indent > 2 * size
+        )
+        if (
+            centered
+            and size >= body_size * TITLE_SIZE
+            and len(text) <= 40
+            and not in_index
+            and not in_table(pl)
+        ):
+            # A document's title (the ordinance, the 要綱): a section of its own in the chapter.
+            set_level(1, text)
+            start("heading", pl, text)
+            continue
         if key == INDEX_LABEL:
             in_index = True
             continue
@@ -142,10 +162,42 @@ def extract_narrative(
         if NOTE.match(folded):
             start("note", pl, text)
             continue
+        m = ARTICLE.match(folded) if indent < 0.5 * size else None
+        if m:
+            # "(目的)" just before is the article's heading.
+            prev = blocks[-1] if blocks else None
+            heading = (
+                prev
+                if prev is not None
+                and prev.kind == "paragraph"
+                and ARTICLE_HEADING.match(prev.text)
+                else None
+            )
+            del path[_article_level(path) :]
+            path.append(m.group(1))
+            if heading is not None:
+                heading.kind, heading.path = "heading", list(path)
+            start("article", pl, text[len(text) - len(m.group(2)) :].strip() if m.group(2) else "")
+            continue
+        if key == SUPPLEMENTARY:
+            del path[_article_level(path) :]
+            path.append(SUPPLEMENTARY)
+            start("heading", pl, text)
+            continue
+        in_article = len(path) >= 2 and (ARTICLE.match(path[-1]) or path[-1] == SUPPLEMENTARY)
+        if in_article and (
+            CLAUSE.match(folded) or indent > 0.5 * size and SUBSECTION.match(folded)
+        ):
+            start("article", pl, text)
+            continue
         if BULLET.match(text):
             start("bullet", pl, BULLET.sub("", text))
             continue
         prev = blocks[-1] if blocks else None
+        if prev is not None and prev.kind == "article" and not ARTICLE_HEADING.match(folded):
+            prev.text = join_wrapped([prev.text, text])  # an article's lines hang under its text
+            prev.lines.append(pl)
+            continue
         continues = (
             prev is not None
             and prev.kind in ("bullet", "paragraph", "note")
@@ -163,3 +215,10 @@ def extract_narrative(
         start("paragraph", pl, text)
     # Before the first heading stand the cover and such: not narrative of any section.
     return [b for b in blocks if b.text and b.path]
+
+
+def _article_level(path: list[str]) -> int:
+    """Articles go under the document title when the chapter has one, else under the chapter."""
+    if len(path) >= 2 and not (ARTICLE.match(path[1]) or path[1] == SUPPLEMENTARY):
+        return 2
+    return 1

@@ -126,3 +126,18 @@ def test_ordinance_articles(narrative) -> None:
             break
         following.append(b["text"])
     assert [_sq(t) for t in following] == [_sq(p) for p in ordinance["supplementary"]]
+
+
+def test_front_matter_intro(narrative) -> None:
+    edition, blocks = narrative
+    front = load_truth(edition)["front"]
+    intro = blocks[
+        (blocks["kind"] == "paragraph")
+        & blocks["section_path"].map(lambda p: list(p) == ["はじめに"])
+    ]
+    assert [_sq(t) for t in intro["text"]][: len(front["intro"])] == [
+        _sq(p) for p in front["intro"]
+    ]
+    assert set(intro["printed_page"]) == {front["intro_printed_page"]}
+    # The cover and the contents (unnumbered pages) are not narrative.
+    assert blocks["printed_page"].notna().all()

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.document import BBox
 from pipeline.extract.sections import PlacedLine
-from pipeline.extract.statistics import FIGURE_CAPTION, NOTE, SOURCE, TABLE_CAPTION
+from pipeline.extract.statistics import (
+    DEFINITION_HEADING,
+    FIGURE_CAPTION,
+    NOTE,
+    SOURCE,
+    TABLE_CAPTION,
+)
 from pipeline.extract.tables import find_tables
 from pipeline.normalize.era import find_fiscal_year
 from pipeline.normalize.text import fold_width, join_wrapped, squash
@@ -81,8 +87,8 @@ def extract_narrative(
 
     left: dict[int, float] = {}
     for i, pl in enumerate(lines):
-        if i in skip:
-            continue
+        if i in skip or pl.page.label is None:
+            continue  # cards are another dataset; unnumbered pages are the cover and contents
         text = pl.text.strip()
         if TOC_LEADER.search(text):
             continue  # a table-of-contents entry, not narrative
@@ -96,6 +102,16 @@ def extract_narrative(
         # Headings first: they are read even on list pages (a chapter may open there).
         if CHAPTER.match(folded) and size >= body_size * CHAPTER_SIZE:
             set_level(0, CHAPTER.match(folded).group(1))
+            in_index = False
+            start("heading", pl, text)
+            continue
+        if (
+            size >= body_size * CHAPTER_SIZE
+            and indent < 0.5 * size
+            and len(text) <= 20
+            and n not in skip_pages
+        ):
+            set_level(0, text)  # an unnumbered chapter ("はじめに")
             in_index = False
             start("heading", pl, text)
             continue
@@ -129,6 +145,11 @@ def extract_narrative(
         ):
             # A document's title (the ordinance, the 要綱): a section of its own in the chapter.
             set_level(1, text)
+            start("heading", pl, text)
+            continue
+        d = DEFINITION_HEADING.match(key)
+        if d:
+            set_level(1, d.group(1))
             start("heading", pl, text)
             continue
         if key == INDEX_LABEL:

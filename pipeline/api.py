@@ -53,7 +53,6 @@ from pipeline.write.parquet import (
 )
 from schemas import DATASETS, MODULES
 
-DATASET_MODULES = MODULES
 Progress = Callable[[str], None]
 
 
@@ -208,7 +207,7 @@ def run_release(
             }
             rels.append(rel)
         if publishing:
-            for name, module in DATASET_MODULES.items():
+            for name, module in MODULES.items():
                 rel = partition_dir(Path(), name, fy)
                 keep = frames[name].drop(index=list(failed.get(name, {})))
                 write_partition(
@@ -241,7 +240,7 @@ def run_release(
         fault_point("staged")
         stale_quarantine = [
             partition_dir(Path("_quarantine"), name, fy)
-            for name in DATASET_MODULES
+            for name in MODULES
             if name not in failed
         ]
         publish(staging, out, rels, remove=stale_quarantine)
@@ -287,7 +286,7 @@ def validate_release(
     sha256) is at hand.
     """
     out = Path(out)
-    frames = {name: load(name, years=[fiscal_year], out=out) for name in DATASET_MODULES}
+    frames = {name: load(name, years=[fiscal_year], out=out) for name in MODULES}
     meta = _dataset_metadata(out, "program_cards", fiscal_year)
     _, findings, failed = validate_frames(frames)
     printed: dict[int, int | None] = {}
@@ -536,13 +535,13 @@ def load(
 
     from schemas import CROSS_RELEASE
 
-    if dataset not in DATASET_MODULES and dataset not in CROSS_RELEASE:
-        known = ", ".join([*DATASET_MODULES, *CROSS_RELEASE])
+    if dataset not in MODULES and dataset not in CROSS_RELEASE:
+        known = ", ".join([*MODULES, *CROSS_RELEASE])
         raise InputError(f"unknown dataset {dataset!r}; known: {known}")
     root = Path(out) / dataset
     if not root.is_dir():
         raise InputError(f"{root}: no such dataset folder (run `nenpo run` first)")
-    partitioning = "hive" if dataset in DATASET_MODULES else None
+    partitioning = "hive" if dataset in MODULES else None
     table = ds.dataset(root, format="parquet", partitioning=partitioning).to_table(
         filter=ds.field("fiscal_year").isin(list(years)) if years else None
     )
@@ -552,7 +551,7 @@ def load(
     walk_root = Path(out) / "program_crosswalk"
     if (
         with_program_id
-        and dataset in DATASET_MODULES
+        and dataset in MODULES
         and "program_key" in df
         and walk_root.is_dir()
     ):

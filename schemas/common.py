@@ -5,8 +5,26 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
+from pandera.typing import Series
 
 PARTITION = "fiscal_year"
+
+
+class Provenance(pa.DataFrameModel):
+    """Where in the PDF a record was read: every dataset's rows carry these columns."""
+
+    source_page: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Physical page (1-based) of the record"
+    )
+    printed_page: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1, description="Page number printed in that page's footer"
+    )
+    bbox_x0: Series[float] = pa.Field(
+        description="Bounding box of the record on source_page: left edge, points from the page's left"
+    )
+    bbox_top: Series[float] = pa.Field(description="…top edge, points from the page's top")
+    bbox_x1: Series[float] = pa.Field(description="…right edge")
+    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
 
 def provenance_fields() -> dict[str, pa_arrow.DataType]:

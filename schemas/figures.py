@@ -7,10 +7,10 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import is_list_of_str, provenance_fields
+from schemas.common import Provenance, is_list_of_str, provenance_fields
 
 
-class Figures(pa.DataFrameModel):
+class Figures(Provenance):
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
     )
@@ -28,16 +28,6 @@ class Figures(pa.DataFrameModel):
         nullable=True, description="資料： line crediting the figure"
     )
     notes: Series[object] = pa.Field(description="注 lines of the figure")
-    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page")
-    printed_page: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, description="Printed page number"
-    )
-    bbox_x0: Series[float] = pa.Field(
-        description="From the caption (or the block start) to the source line, points from the left"
-    )
-    bbox_top: Series[float] = pa.Field(description="…from the top")
-    bbox_x1: Series[float] = pa.Field(description="…right edge")
-    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
     @pa.check("notes", name="notes_are_strings")
     def _notes(cls, s: pd.Series) -> pd.Series:

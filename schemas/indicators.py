@@ -7,7 +7,7 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import provenance_fields
+from schemas.common import Provenance, provenance_fields
 from schemas.program_cards import SECTION_PATTERN
 
 STATUSES = ["reported", "not_reported", "not_held", "multiple", "text"]
@@ -45,7 +45,7 @@ COUNT_UNITS = [
 ]
 
 
-class Indicators(pa.DataFrameModel):
+class Indicators(Provenance):
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
     )
@@ -97,16 +97,6 @@ class Indicators(pa.DataFrameModel):
         isin=STATUSES,
         description="reported | not_reported (—, blank) | not_held (中止, 実績なし) | multiple (two quantities in the cell) | text (words only)",
     )
-    source_page: Series[pd.Int64Dtype] = pa.Field(
-        ge=1, description="Physical page (1-based) of the table row"
-    )
-    printed_page: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, description="Printed page number of that page"
-    )
-    bbox_x0: Series[float] = pa.Field(description="Table row bounding box, points from the left")
-    bbox_top: Series[float] = pa.Field(description="…from the top")
-    bbox_x1: Series[float] = pa.Field(description="…right edge")
-    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
     @pa.dataframe_check(name="value_only_when_reported")
     def _value_when_reported(cls, df: pd.DataFrame) -> pd.Series:

@@ -7,7 +7,7 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import is_list_of_str, provenance_fields
+from schemas.common import Provenance, is_list_of_str, provenance_fields
 
 KINDS = [
     "heading",
@@ -21,7 +21,7 @@ KINDS = [
 ]
 
 
-class Narrative(pa.DataFrameModel):
+class Narrative(Provenance):
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
     )
@@ -45,16 +45,6 @@ class Narrative(pa.DataFrameModel):
         le=2100,
         description="The year a block is about, under a year label (<平成19年度>)",
     )
-    source_page: Series[pd.Int64Dtype] = pa.Field(
-        ge=1, description="Physical page where the block starts"
-    )
-    printed_page: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, description="Printed page number"
-    )
-    bbox_x0: Series[float] = pa.Field(description="First line's bounding box, points from the left")
-    bbox_top: Series[float] = pa.Field(description="…from the top")
-    bbox_x1: Series[float] = pa.Field(description="…right edge")
-    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
     @pa.check("section_path", name="section_path_is_strings")
     def _path(cls, s: pd.Series) -> pd.Series:

@@ -7,12 +7,12 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import is_list_of_int, is_list_of_str, provenance_fields
+from schemas.common import Provenance, is_list_of_int, is_list_of_str, provenance_fields
 
 SECTION_PATTERN = r"^\d+(-\d+)*$"
 
 
-class ProgramCards(pa.DataFrameModel):
+class ProgramCards(Provenance):
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1989,
         le=2100,
@@ -80,9 +80,6 @@ class ProgramCards(pa.DataFrameModel):
     )
     source_page: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Physical page (1-based) where the card starts"
-    )
-    printed_page: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, description="Page number printed in that page's footer"
     )
     bbox_x0: Series[float] = pa.Field(
         description="Card header bounding box on source_page, points from the left"

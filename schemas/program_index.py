@@ -7,13 +7,13 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import is_list_of_int, is_list_of_str, provenance_fields
+from schemas.common import Provenance, is_list_of_int, is_list_of_str, provenance_fields
 from schemas.program_cards import SECTION_PATTERN
 
 MATCH_METHODS = ["exact", "fuzzy", "none"]
 
 
-class ProgramIndex(pa.DataFrameModel):
+class ProgramIndex(Provenance):
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
     )
@@ -48,14 +48,6 @@ class ProgramIndex(pa.DataFrameModel):
     program_list_match_score: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, ge=0, le=1, description="Name similarity of that match (1.0 when exact)"
     )
-    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page of the row")
-    printed_page: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, description="Printed page number"
-    )
-    bbox_x0: Series[float] = pa.Field(description="Row bounding box, points from the left")
-    bbox_top: Series[float] = pa.Field(description="…from the top")
-    bbox_x1: Series[float] = pa.Field(description="…right edge")
-    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
     @pa.check("departments", name="departments_are_strings")
     def _departments(cls, s: pd.Series) -> pd.Series:

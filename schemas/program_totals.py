@@ -8,12 +8,12 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import provenance_fields
+from schemas.common import Provenance, provenance_fields
 
 KINDS = ["subtotal", "subtotal_incl_repost", "total", "index_subtotal"]
 
 
-class ProgramTotals(pa.DataFrameModel):
+class ProgramTotals(Provenance):
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
     )
@@ -34,14 +34,6 @@ class ProgramTotals(pa.DataFrameModel):
     general_kyen: Series[pd.Int64Dtype] = pa.Field(
         nullable=True, ge=0, description="一般財源 in 千円"
     )
-    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page of the row")
-    printed_page: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, description="Printed page number"
-    )
-    bbox_x0: Series[float] = pa.Field(description="Row bounding box, points from the left")
-    bbox_top: Series[float] = pa.Field(description="…from the top")
-    bbox_x1: Series[float] = pa.Field(description="…right edge")
-    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
     class Config:
         strict = True

@@ -7,10 +7,10 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import is_list_of_str, provenance_fields
+from schemas.common import Provenance, is_list_of_str, provenance_fields
 
 
-class Programs(pa.DataFrameModel):
+class Programs(Provenance):
     fiscal_year: Series[pd.Int64Dtype] = pa.Field(
         ge=1989, le=2100, description="Fiscal year the report covers; Hive partition key"
     )
@@ -73,14 +73,6 @@ class Programs(pa.DataFrameModel):
     measure_continued: Series[pd.BooleanDtype] = pa.Field(
         description="The measure cell was split by a page break; its text is carried from the previous page"
     )
-    source_page: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Physical page of the row")
-    printed_page: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, description="Printed page number"
-    )
-    bbox_x0: Series[float] = pa.Field(description="Row bounding box, points from the left")
-    bbox_top: Series[float] = pa.Field(description="…from the top")
-    bbox_x1: Series[float] = pa.Field(description="…right edge")
-    bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
     @pa.check("departments", name="departments_are_strings")
     def _departments(cls, s: pd.Series) -> pd.Series:

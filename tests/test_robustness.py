@@ -97,37 +97,37 @@ def test_broken_xref_is_recovered_and_the_run_still_validates(tmp_path: Path, mi
     r = nenpo("run", str(bad), "--out", str(tmp_path / "curated"))
     assert r.returncode == 0, r.stderr
     # Recovered and validated: the same rows as from the intact file.
+    assert_same_tables(tmp_path / "curated", before)
+
+
+def assert_same_tables(curated: Path, before: dict[str, bytes]) -> None:
+    """The published tables hold the same rows as the files `before` (metadata aside)."""
     for name in before:
-        assert pq.read_table(tmp_path / "curated" / name).equals(
-            pq.read_table(pa.BufferReader(before[name]))
-        ), name
+        assert pq.read_table(curated / name).equals(pq.read_table(pa.BufferReader(before[name]))), (
+            name
+        )
+
+
+def _encrypted(src: Path, dst: Path, user_password: str) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(src)))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="AES-128")
+    with dst.open("wb") as f:
+        writer.write(f)
+    return dst
 
 
 def test_encrypted_without_a_user_password_is_read(tmp_path: Path, mini: Path) -> None:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(str(mini)))
-    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-128")
-    locked = tmp_path / "owner-only.pdf"
-    with locked.open("wb") as f:
-        writer.write(f)
+    locked = _encrypted(mini, tmp_path / "owner-only.pdf", user_password="")
     before = datasets(tmp_path / "curated")
     r = nenpo("run", str(locked), "--out", str(tmp_path / "curated"))
     assert r.returncode == 0, r.stderr
-    for name in before:
-        assert pq.read_table(tmp_path / "curated" / name).equals(
-            pq.read_table(pa.BufferReader(before[name]))
-        ), name
+    assert_same_tables(tmp_path / "curated", before)
 
 
 def test_encrypted_with_a_user_password_is_refused(tmp_path: Path, mini: Path) -> None:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(str(mini)))
-    writer.encrypt(user_password="user-secret", owner_password="owner-secret", algorithm="AES-128")
-    locked = tmp_path / "locked.pdf"
-    with locked.open("wb") as f:
-        writer.write(f)
+    locked = _encrypted(mini, tmp_path / "locked.pdf", user_password="user-secret")
     before = tree(tmp_path / "curated")
     r = nenpo("run", str(locked), "--out", str(tmp_path / "curated"))
     assert r.returncode == 2 and "encrypted PDF" in one_error_line(r)

@@ -375,6 +375,7 @@ def statistics_rows(
             "caption": f.caption,
             "source": f.source,
             "notes": list(f.notes),
+            "unit_label": f.unit_label,
             **where(f.page, f.bbox, printed),
         }
         for i, f in enumerate(stats.figures, start=1)

@@ -28,6 +28,10 @@ class Figures(Provenance):
         nullable=True, description="資料： line crediting the figure"
     )
     notes: Series[object] = pa.Field(description="注 lines of the figure")
+    unit_label: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description='Unit printed over the chart\'s axis as it appears, e.g. "(億円)"',
+    )
 
     @pa.check("notes", name="notes_are_strings")
     def _notes(cls, s: pd.Series) -> pd.Series:
@@ -46,6 +50,7 @@ ARROW_TYPES: dict[str, pa_arrow.DataType] = {
     "caption": pa_arrow.string(),
     "source": pa_arrow.string(),
     "notes": pa_arrow.list_(pa_arrow.string()),
+    "unit_label": pa_arrow.string(),
     **provenance_fields(),
 }
 SORT_KEYS = ["figure_no"]

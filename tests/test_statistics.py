@@ -91,6 +91,7 @@ def test_every_figure(stats) -> None:
         assert (None if pd.isna(g["caption"]) else g["caption"]) == w["caption"]
         assert g["source"] == w["source"]
         assert list(g["notes"]) == ([w["note"]] if w["note"] else [])
+        assert (None if pd.isna(g["unit_label"]) else g["unit_label"]) == w["unit_label"]
         if w["caption"]:
             assert g["number"] == int(re.match(r"図(\d+)", w["caption"]).group(1))
 

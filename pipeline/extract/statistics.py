@@ -22,6 +22,12 @@ DEFINITION_HEADING = re.compile(r"^《(.+)》$")
 FIGURE_CAPTION = re.compile(r"^図\s*(\d+)\s*(.*)$")
 SOURCE = re.compile(r"^資料\s*[:：]")
 NOTE = re.compile(r"^(注\s*\d*\s*[)）:：]|※)")
+# "(億円)" printed over a chart's axis: a bracketed unit, or "(単位：…)"; never a heading
+# such as "(目的)", which ends in no unit.
+UNITS = "円|人|件|%|％|社|者|所|倍|戸|台|個|回|日|歳|店|世帯|団体|品目|箇所|時間|ポイント|pt|t|kg|ha|km|m"
+UNIT_LABEL = re.compile(
+    rf"^[(（]\s*(?:単位\s*[:：]\s*[^()（）]{{1,12}}|[^()（）、。:：\s]{{0,6}}(?:{UNITS}))\s*[)）]$"
+)
 
 
 @dataclass(slots=True)
@@ -45,6 +51,7 @@ class Figure:
     notes: list[str]
     page: int
     bbox: BBox
+    unit_label: str | None = None
 
 
 @dataclass(slots=True)
@@ -167,6 +174,10 @@ def _figures(page: PageLayout, lines: list, used_sources: set[float]) -> list[Fi
                     notes.append(b.text.strip())
                 else:
                     notes[-1] += b.text.strip()
+        unit_label = next(
+            (b.text.strip() for b in block if UNIT_LABEL.match(fold_width(b.text.strip()))),
+            None,
+        )
         number = None
         caption = None
         if caption_line is not None:
@@ -190,6 +201,7 @@ def _figures(page: PageLayout, lines: list, used_sources: set[float]) -> list[Fi
                     page.width - ln.x0,
                     ln.bottom,
                 ),
+                unit_label,
             )
         )
         start = ln.bottom

@@ -239,9 +239,7 @@ def run_release(
         rels.append(report_rel)
         fault_point("staged")
         stale_quarantine = [
-            partition_dir(Path("_quarantine"), name, fy)
-            for name in MODULES
-            if name not in failed
+            partition_dir(Path("_quarantine"), name, fy) for name in MODULES if name not in failed
         ]
         publish(staging, out, rels, remove=stale_quarantine)
     finally:
@@ -549,12 +547,7 @@ def load(
     if "fiscal_year" in df:
         df["fiscal_year"] = df["fiscal_year"].astype("Int64")
     walk_root = Path(out) / "program_crosswalk"
-    if (
-        with_program_id
-        and dataset in MODULES
-        and "program_key" in df
-        and walk_root.is_dir()
-    ):
+    if with_program_id and dataset in MODULES and "program_key" in df and walk_root.is_dir():
         walk = load("program_crosswalk", out=out)[["fiscal_year", "program_key", "program_id"]]
         df = df.merge(walk, on=["fiscal_year", "program_key"], how="left")
     return df

@@ -9,16 +9,23 @@ from pandera.typing import Series
 
 from schemas.common import Provenance, is_list_of_str, provenance_fields
 
-KINDS = [
-    "heading",
-    "paragraph",
-    "bullet",
-    "measure_title",
-    "figure_caption",
-    "figure_source",
-    "note",
-    "article",
-]
+# kind -> what the block is; the descriptions go into the data dictionary.
+KIND_DESCRIPTIONS = {
+    "heading": "a section heading (its text as printed; section_path ends with its label)",
+    "paragraph": "a paragraph of running text",
+    "bullet": "a ・ item, without its ・",
+    "measure_title": "a ○ measure of a policy's 取組の概要",
+    "figure_caption": "a 図N caption",
+    "table_caption": "a 表N caption, or the line printed over a ruled table",
+    "figure_source": "a 資料： line crediting a figure or table",
+    "note": "a 注 / ※ line",
+    "case_study_subject": "the (program：company) line of a case study",
+    "case_study_title": "a case study's title (section_path then ends at 事例紹介)",
+    "case_study": "a paragraph of a case study (section_path ends with its title)",
+    "photo_caption": "a caption printed under a case study's photo",
+    "article": "a paragraph of an ordinance article (第N条), a 要綱 section (第N) or a numbered clause",
+}
+KINDS = list(KIND_DESCRIPTIONS)
 
 
 class Narrative(Provenance):
@@ -33,7 +40,7 @@ class Narrative(Provenance):
     )
     kind: Series[str] = pa.Field(
         isin=KINDS,
-        description="heading | paragraph | bullet | measure_title | figure_caption | figure_source | note | article (a paragraph of an ordinance article or its supplementary provisions)",
+        description="; ".join(f"{k}: {v}" for k, v in KIND_DESCRIPTIONS.items()),
     )
     text: Series[str] = pa.Field(
         str_length={"min_value": 1},

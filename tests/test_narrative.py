@@ -141,3 +141,68 @@ def test_front_matter_intro(narrative) -> None:
     assert set(intro["printed_page"]) == {front["intro_printed_page"]}
     # The cover and the contents (unnumbered pages) are not narrative.
     assert blocks["printed_page"].notna().all()
+
+
+def test_case_studies(narrative) -> None:
+    edition, blocks = narrative
+    policies = load_truth(edition)["policies"]
+    want = [(p, cs) for p in policies for cs in p.get("case_studies", [])]
+    assert want, "the samples hold a case study: the test must see one"
+    titles = blocks[blocks["kind"] == "case_study_title"]
+    assert [_sq(t) for t in titles["text"]] == [_sq(cs["title"]) for _, cs in want]
+    for policy, cs in want:
+        base = ["2", "(2)", "".join(CIRCLED[n - 1] for n in policy["nos"]), "事例紹介"]
+        at_base = blocks[blocks["section_path"].map(lambda p, b=base: list(p) == b)]
+        assert list(at_base[at_base["kind"] == "heading"]["text"]) == [cs["heading"]]
+        subject = at_base[at_base["kind"] == "case_study_subject"]["text"]
+        assert [_sq(t) for t in subject] == [_sq(f"({cs['program']}：{cs['company']})")]
+        story = blocks[
+            blocks["section_path"].map(
+                lambda p, b=base, t=cs["title"]: list(p[:-1]) == b and _sq(p[-1]) == _sq(t)
+            )
+        ]
+        paragraphs = story[story["kind"] == "case_study"]["text"]
+        assert [_sq(t) for t in paragraphs] == [_sq(p) for p in cs["paragraphs"]]
+        captions = story[story["kind"] == "photo_caption"]["text"]
+        assert list(captions) == cs["captions"]
+        if cs["printed_page"] is not None:
+            assert set(story["printed_page"]) == {cs["printed_page"]}
+
+
+def test_guideline_sections(narrative) -> None:
+    edition, blocks = narrative
+    guideline = load_truth(edition)["appendix"]["guideline"]
+    doc = [_sq(guideline["title"])]
+
+    def under(*path: str) -> pd.DataFrame:
+        want = ["3", *doc, *(_sq(p) for p in path)]
+        return blocks[blocks["section_path"].map(lambda p: [_sq(x) for x in p] == want)]
+
+    title = under()
+    assert list(title["text"]) == [guideline["title"]]
+    assert set(title["printed_page"]) == {guideline["printed_page"]}
+    for section in guideline["sections"]:
+        mine = under(section["number"])
+        assert list(mine[mine["kind"] == "heading"]["text"]) == [section["heading"]]
+        text = mine[mine["kind"] == "article"]["text"]
+        assert [_sq(t) for t in text] == [_sq(p) for p in section["paragraphs"]], section["number"]
+    supplementary = under(guideline["supplementary_heading"])
+    assert [_sq(t) for t in supplementary[supplementary["kind"] == "paragraph"]["text"]] == [
+        _sq(p) for p in guideline["supplementary"]
+    ]
+    table = guideline["member_table"]
+    annex = under(table["label"])
+    assert list(annex["kind"]) == ["heading", "table_caption"]
+    assert list(annex["text"]) == [table["label"], table["caption"]]
+    observers = under(guideline["observers_heading"])
+    assert list(observers["kind"]) == ["heading", "paragraph"]
+    assert _sq(observers["text"].iloc[1]) == _sq(guideline["observers"])
+
+
+def test_table_captions(narrative) -> None:
+    edition, blocks = narrative
+    truth = load_truth(edition)
+    want = [t["caption"] for s in truth["environment"] for t in s.get("tables", [])]
+    want.append(truth["appendix"]["guideline"]["member_table"]["caption"])
+    got = blocks[blocks["kind"] == "table_caption"]["text"]
+    assert [_sq(t) for t in got] == [_sq(c) for c in want]

@@ -3,8 +3,15 @@
 Headings set the path: "1 …" (a chapter, set larger than body text), "(1) …",
 "① …", a year label "<平成19年度>", 【取組の概要】, and "○ …" measure titles.
 Blocks are bullets ("・", continued under their text), paragraphs (opened by
-a one-character indent), figure captions, figure sources and notes. Cards,
-program lists, indexes and ruled tables are other datasets and are skipped.
+a one-character indent), figure and table captions, figure sources and notes.
+Cards, program lists, indexes and ruled tables are other datasets and are skipped.
+
+A heading ending in 事例紹介 opens a case study: the "(program：company)" line,
+its title (the larger lines before the first indented paragraph), its paragraphs
+and the captions under its photos (found after a gap of several lines).
+Legal texts (the ordinance's 第N条, a 要綱's 第N) are read as articles: "(目的)"
+before one is its heading, wrapped lines hang under it, and a line that returns to
+the margin shows that the indented line before it opened a new paragraph.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.document import BBox
+from pipeline.extract.document import BBox, Glyph
 from pipeline.extract.sections import PlacedLine
 from pipeline.extract.statistics import (
     DEFINITION_HEADING,
@@ -23,7 +30,7 @@ from pipeline.extract.statistics import (
 )
 from pipeline.extract.tables import find_tables
 from pipeline.normalize.era import find_fiscal_year
-from pipeline.normalize.text import fold_width, join_wrapped, squash
+from pipeline.normalize.text import fold_width, join_glyphs, join_wrapped, squash
 
 CHAPTER = re.compile(r"^(\d)\s+\S")
 SUBSECTION = re.compile(r"^[(（](\d+)[)）]\s*\S")
@@ -34,25 +41,31 @@ INDEX_LABEL = "【基本方針事業一覧】"
 MEASURE = re.compile(r"^[○〇]\s*(\S.*)$")
 BULLET = re.compile(r"^[・･]\s*")
 TOC_LEADER = re.compile(r"(…{3,}|\.{6,}|‥{3,})")
-ARTICLE = re.compile(r"^(第\d+条)\s*(.*)$")
+# An ordinance's 第N条, or a 要綱's 第N followed by a space (not "第2期…").
+ARTICLE = re.compile(r"^(第\d+条|第\d+(?=\s))\s*(.*)$")
+ARTICLE_NUMBER = re.compile(r"^第\d+条?$")
 ARTICLE_HEADING = re.compile(r"^[(（][^()（）]{1,20}[)）]$")
 CLAUSE = re.compile(r"^\d+\s+\S")  # a numbered 項 of an article, at the margin
 SUPPLEMENTARY = "附則"
+ANNEX = re.compile(r"^別表(第?[\d一二三四五六七八九十]+)?$")
+CASE_STUDY = "事例紹介"
+SENTENCE_END = ("。", "」", "）", ")")
+PHOTO_GAP = 2.5  # lines of white space above a caption: a photo stands there
+CAPTION_GAP = 2.0  # sizes of white space between two captions on one line
 CHAPTER_SIZE = 1.2
 TITLE_SIZE = 1.1  # a chapter heading is set at least this much larger than body text
 
 
 @dataclass(slots=True)
 class Block:
-    kind: (
-        str  # heading | paragraph | bullet | measure_title | figure_caption | figure_source | note
-    )
+    kind: str  # one of schemas.narrative.KINDS
     text: str
     path: list[str]
     fiscal_year_ref: int | None
     page: int
     bbox: BBox
     lines: list[PlacedLine] = field(default_factory=list, repr=False)
+    parts: list[str] = field(default_factory=list, repr=False)  # the text each line gave
 
 
 def extract_narrative(
@@ -62,28 +75,58 @@ def extract_narrative(
     path: list[str] = []
     year_ref: int | None = None
     in_index = False
+    legal = False  # inside a legal text, once its first article is read
+    case_phase: str | None = None  # subject | title | body, inside a case study
+    interrupted = False  # a table or an index stood between the previous block and this line
+    previous: PlacedLine | None = None
     table_boxes: dict[int, list[BBox]] = {}
 
-    def in_table(pl: PlacedLine) -> bool:
+    def tables_on(pl: PlacedLine) -> list[BBox]:
         n = pl.page.number
         if n not in table_boxes:
             table_boxes[n] = [
                 t.bbox for t in find_tables(pl.page, (0.0, 0.0, pl.page.width, pl.page.height))
             ]
+        return table_boxes[n]
+
+    def in_table(pl: PlacedLine) -> bool:
         mid = (pl.line.top + pl.line.bottom) / 2
         return any(
             b[1] - 1 <= mid <= b[3] + 1 and b[0] - 1 <= pl.line.x0 <= b[2] + 1
-            for b in table_boxes[n]
+            for b in tables_on(pl)
+        )
+
+    def above_table(pl: PlacedLine) -> bool:
+        """A line centred right over a ruled table is its caption (text that runs on
+        above a table starts at the margin, not centred over it)."""
+        mid = (pl.line.x0 + pl.line.x1) / 2
+        return any(
+            0 <= b[1] - pl.line.bottom <= 2 * pl.line.size
+            and abs(mid - (b[0] + b[2]) / 2) <= max(0.05 * (b[2] - b[0]), pl.line.size)
+            and pl.line.x0 - b[0] > 2 * pl.line.size
+            for b in tables_on(pl)
         )
 
     def start(kind: str, pl: PlacedLine, text: str) -> None:
-        blocks.append(Block(kind, text, list(path), year_ref, pl.page.number, pl.line.bbox, [pl]))
+        nonlocal interrupted
+        interrupted = False
+        blocks.append(
+            Block(kind, text, list(path), year_ref, pl.page.number, pl.line.bbox, [pl], [text])
+        )
+
+    def extend(block: Block, pl: PlacedLine, text: str) -> None:
+        block.text = join_wrapped([block.text, text])
+        block.lines.append(pl)
+        block.parts.append(text)
 
     def set_level(level: int, label: str) -> None:
-        nonlocal year_ref
+        nonlocal year_ref, legal, case_phase
         del path[level:]
         path.append(label)
         year_ref = None
+        case_phase = None
+        if level <= 1:
+            legal = False
 
     left: dict[int, float] = {}
     for i, pl in enumerate(lines):
@@ -92,6 +135,7 @@ def extract_narrative(
         text = pl.text.strip()
         if TOC_LEADER.search(text):
             continue  # a table-of-contents entry, not narrative
+        before, previous = previous, pl
         folded = fold_width(text)
         key = squash(text)
         n = pl.page.number
@@ -99,6 +143,7 @@ def extract_narrative(
             left[n] = min(ln.x0 for ln in pl.page.body_lines())
         indent = pl.line.x0 - left[n]
         size = pl.line.size
+        prev = blocks[-1] if blocks else None
         # Headings first: they are read even on list pages (a chapter may open there).
         if CHAPTER.match(folded) and size >= body_size * CHAPTER_SIZE:
             set_level(0, CHAPTER.match(folded).group(1))
@@ -123,7 +168,6 @@ def extract_narrative(
             start("heading", pl, text)
             continue
         if CIRCLED_HEADING.match(text) and indent < 0.5 * size and not in_table(pl):
-            prev = blocks[-1] if blocks else None
             if prev is not None and prev.kind == "heading" and len(path) == 3 and prev.path == path:
                 path[2] += text[0]  # "⑥ …" directly followed by "⑦ …": one shared section
                 start("heading", pl, text)
@@ -131,6 +175,22 @@ def extract_narrative(
             set_level(2, text[0])
             in_index = False
             start("heading", pl, text)
+            continue
+        if key.endswith(CASE_STUDY) and len(key) <= 40:
+            # Under the policy it illustrates (boxed, so tested before tables are skipped).
+            set_level(min(len(path), 3), CASE_STUDY)
+            in_index = False
+            case_phase = "subject"
+            start("heading", pl, text)
+            continue
+        if key == INDEX_LABEL:
+            in_index = interrupted = True
+            case_phase = None
+            continue
+        if case_phase is not None and not in_table(pl):
+            case_phase = _case_study_line(
+                case_phase, pl, text, indent, before, body_size, blocks, path, start, extend
+            )
             continue
         centered = (
             abs((pl.line.x0 + pl.line.x1) / 2 - pl.page.width / 2) < 0.08 * pl.page.width
@@ -152,10 +212,8 @@ def extract_narrative(
             set_level(1, d.group(1))
             start("heading", pl, text)
             continue
-        if key == INDEX_LABEL:
-            in_index = True
-            continue
         if in_index or in_table(pl):
+            interrupted = True
             continue
         m = YEAR_LABEL.match(folded)
         if m:
@@ -177,35 +235,46 @@ def extract_narrative(
         if SOURCE.match(text):
             start("figure_source", pl, text)
             continue
-        if FIGURE_CAPTION.match(folded) or TABLE_CAPTION.match(folded):
+        if FIGURE_CAPTION.match(folded):
             start("figure_caption", pl, text)
+            continue
+        if TABLE_CAPTION.match(folded) or (len(key) <= 40 and above_table(pl)):
+            start("table_caption", pl, text)
             continue
         if NOTE.match(folded):
             start("note", pl, text)
             continue
         m = ARTICLE.match(folded) if indent < 0.5 * size else None
-        if m:
-            # "(目的)" just before is the article's heading.
-            prev = blocks[-1] if blocks else None
-            heading = (
-                prev
-                if prev is not None
-                and prev.kind == "paragraph"
-                and ARTICLE_HEADING.match(prev.text)
-                else None
-            )
+        # A wrapped line may begin with "第10条…": an article opens only after a heading
+        # or a finished sentence.
+        titled = prev is not None and ARTICLE_HEADING.match(fold_width(prev.text))
+        if m and (
+            titled
+            or prev is None
+            or prev.kind == "heading"
+            or fold_width(prev.text).endswith(SENTENCE_END)
+        ):
             del path[_article_level(path) :]
             path.append(m.group(1))
-            if heading is not None:
-                heading.kind, heading.path = "heading", list(path)
+            if titled:
+                prev.kind, prev.path = "heading", list(path)
+            legal = True
             start("article", pl, text[len(text) - len(m.group(2)) :].strip() if m.group(2) else "")
             continue
-        if key == SUPPLEMENTARY:
+        if key == SUPPLEMENTARY or (legal and ANNEX.match(key)):
             del path[_article_level(path) :]
-            path.append(SUPPLEMENTARY)
+            path.append(key)
             start("heading", pl, text)
             continue
-        in_article = len(path) >= 2 and (ARTICLE.match(path[-1]) or path[-1] == SUPPLEMENTARY)
+        if legal and ARTICLE_HEADING.match(folded) and indent < 1.5 * size:
+            # "(オブザーバー)": a heading of the legal text; before 第N it becomes that article's.
+            del path[_article_level(path) :]
+            path.append(text)
+            start("heading", pl, text)
+            continue
+        in_article = len(path) >= 2 and (
+            ARTICLE_NUMBER.match(path[-1]) or path[-1] == SUPPLEMENTARY
+        )
         if in_article and (
             CLAUSE.match(folded) or indent > 0.5 * size and SUBSECTION.match(folded)
         ):
@@ -214,32 +283,118 @@ def extract_narrative(
         if BULLET.match(text):
             start("bullet", pl, BULLET.sub("", text))
             continue
-        prev = blocks[-1] if blocks else None
         if prev is not None and prev.kind == "article" and not ARTICLE_HEADING.match(folded):
-            prev.text = join_wrapped([prev.text, text])  # an article's lines hang under its text
-            prev.lines.append(pl)
+            last = prev.lines[-1]
+            hanging = last.line.x0 - left.get(last.page.number, last.line.x0)
+            if len(prev.lines) >= 2 and indent < 0.5 * size <= hanging:
+                # Back at the margin: the indented line before opened a new paragraph.
+                prev.lines.pop()
+                prev.parts.pop()
+                prev.text = join_wrapped(prev.parts)
+                start("article", last, last.text.strip())
+                prev = blocks[-1]
+            extend(prev, pl, text)  # an article's lines hang under its text
             continue
         continues = (
             prev is not None
-            and prev.kind in ("bullet", "paragraph", "note")
-            and prev.lines[-1].page is pl.page
-            or (prev is not None and prev.kind in ("bullet", "paragraph"))
+            and not interrupted
+            and (
+                prev.kind in ("bullet", "paragraph", "note")
+                and prev.lines[-1].page is pl.page
+                or prev.kind in ("bullet", "paragraph")
+            )
         )
-        if (
-            prev is not None
-            and continues
-            and not (prev.kind == "paragraph" and indent > 0.5 * size)
+        if continues and not (
+            prev.kind == "paragraph" and indent > 0.5 * size and not _runs_on(prev, pl)
         ):
-            prev.text = join_wrapped([prev.text, text])
-            prev.lines.append(pl)
+            extend(prev, pl, text)
             continue
         start("paragraph", pl, text)
     # Before the first heading stand the cover and such: not narrative of any section.
     return [b for b in blocks if b.text and b.path]
 
 
+def _case_study_line(
+    phase: str,
+    pl: PlacedLine,
+    text: str,
+    indent: float,
+    before: PlacedLine | None,
+    body_size: float,
+    blocks: list[Block],
+    path: list[str],
+    start,
+    extend,
+) -> str:
+    """Read one line of a case study; returns the phase the next line is read in."""
+    size = pl.line.size
+    prev = blocks[-1]
+    if phase == "subject":
+        if text.startswith(("(", "（")) and prev.kind == "heading":
+            start("case_study_subject", pl, text)
+            return (
+                "subject"
+                if text.count("(") + text.count("（") > text.count(")") + text.count("）")
+                else "title"
+            )
+        if prev.kind == "case_study_subject":
+            extend(prev, pl, text)  # its closing bracket is still to come
+            return "subject" if not text.endswith((")", "）")) else "title"
+        phase = "title"
+    opens_paragraph = 0.5 * size <= indent <= 1.5 * size and size <= body_size * 1.05
+    if phase == "title":
+        if not opens_paragraph:
+            if prev.kind == "case_study_title":
+                extend(prev, pl, text)
+            else:
+                start("case_study_title", pl, text)
+            return "title"
+        if prev.kind == "case_study_title":
+            path.append(prev.text)  # the story's paragraphs sit under its title
+        phase = "body"
+    gap = pl.line.top - before.line.bottom if before is not None and before.page is pl.page else 0.0
+    if gap > PHOTO_GAP * size or prev.kind == "photo_caption" and prev.lines[-1].page is pl.page:
+        for part in _split_at_gaps(pl.line.glyphs, CAPTION_GAP * size):
+            start("photo_caption", pl, join_glyphs(part).strip())
+            blocks[-1].bbox = (part[0].x0, pl.line.top, part[-1].x1, pl.line.bottom)
+        return "body"
+    if prev.kind == "case_study" and indent < 0.5 * size:
+        extend(prev, pl, text)
+    else:
+        start("case_study", pl, text)
+    return "body"
+
+
+def _runs_on(prev: Block, pl: PlacedLine) -> bool:
+    """An indented line still continues a paragraph set as an indented block: the line
+    before it starts at the same x, fills the measure and ends mid-sentence."""
+    last = prev.lines[-1]
+    if last.page is not pl.page or abs(last.line.x0 - pl.line.x0) > 1.0:
+        return False
+    right = max(ln.x1 for ln in pl.page.body_lines())
+    return last.line.x1 >= right - 1.5 * pl.line.size and not fold_width(prev.text).endswith(
+        SENTENCE_END
+    )
+
+
+def _split_at_gaps(glyphs: list[Glyph], gap: float) -> list[list[Glyph]]:
+    """Captions set side by side on one baseline, split where white space is wide."""
+    parts: list[list[Glyph]] = []
+    last_ink: Glyph | None = None
+    for g in glyphs:
+        if g.text.isspace():
+            if parts:
+                parts[-1].append(g)
+            continue
+        if last_ink is None or g.x0 - last_ink.x1 > gap:
+            parts.append([])
+        parts[-1].append(g)
+        last_ink = g
+    return [p for p in parts if any(not g.text.isspace() for g in p)]
+
+
 def _article_level(path: list[str]) -> int:
     """Articles go under the document title when the chapter has one, else under the chapter."""
-    if len(path) >= 2 and not (ARTICLE.match(path[1]) or path[1] == SUPPLEMENTARY):
+    if len(path) >= 2 and not (ARTICLE_NUMBER.match(path[1]) or path[1] == SUPPLEMENTARY):
         return 2
     return 1

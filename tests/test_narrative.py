@@ -206,3 +206,52 @@ def test_table_captions(narrative) -> None:
     want.append(truth["appendix"]["guideline"]["member_table"]["caption"])
     got = blocks[blocks["kind"] == "table_caption"]["text"]
     assert [_sq(t) for t in got] == [_sq(c) for c in want]
+
+
+def test_section_headings(narrative) -> None:
+    edition, blocks = narrative
+    truth = load_truth(edition)
+    headings = blocks[blocks["kind"] == "heading"]
+
+    def titles_at(path: list[str]) -> list[str]:
+        mine = headings[headings["section_path"].map(lambda p: list(p) == path)]
+        return [_sq(re.sub(r"^[①-⑳]\s*", "", t)) for t in mine["text"]]
+
+    for chapter, sub, key in (("1", "(1)", "trends"), ("2", "(2)", "policies")):
+        for section in truth[key]:
+            marker = "".join(CIRCLED[n - 1] for n in section["nos"])
+            assert titles_at([chapter, sub, marker]) == [_sq(t) for t in section["titles"]]
+    for section in truth["environment"]:
+        path = ["1", "(2)", CIRCLED[section["no"] - 1]]
+        assert titles_at(path) == [_sq(section["title"])]
+        mine = headings[headings["section_path"].map(lambda p, pa=path: list(p) == pa)]
+        if section["printed_page"] is not None:
+            assert set(mine["printed_page"]) == {section["printed_page"]}
+    for year in truth["economic_overview"]:
+        assert titles_at(["1", "(3)", year["label"]]) == [_sq(f"<{year['label']}>")]
+    for policy in truth["policies"]:
+        marker = "".join(CIRCLED[n - 1] for n in policy["nos"])
+        mine = headings[
+            headings["section_path"].map(lambda p, m=marker: list(p) == ["2", "(2)", m])
+        ]
+        if policy["printed_page"] is not None:
+            assert policy["printed_page"] in set(mine["printed_page"])
+
+
+def test_definition_notes(narrative) -> None:
+    edition, blocks = narrative
+    front = load_truth(edition)["front"]
+    mine = blocks[blocks["section_path"].map(lambda p: list(p) == ["はじめに", "中小企業の定義"])]
+    assert list(mine[mine["kind"] == "heading"]["text"]) == [front["definition_heading"]]
+    notes = mine[mine["kind"] == "paragraph"]["text"]
+    assert [_sq(t) for t in notes] == [_sq(p) for p in front["definition_note"]]
+
+
+def test_ordinance_title_and_preamble(narrative) -> None:
+    edition, blocks = narrative
+    ordinance = load_truth(edition)["appendix"]["ordinance"]
+    mine = blocks[blocks["section_path"].map(lambda p: list(p) == ["3", ordinance["title"]])]
+    assert list(mine[mine["kind"] == "heading"]["text"]) == [ordinance["title"]]
+    assert set(mine["printed_page"]) == {ordinance["printed_page"]}
+    preamble = mine[mine["kind"] == "paragraph"]["text"]
+    assert [_sq(t) for t in preamble] == [_sq(p) for p in ordinance["preamble"]]

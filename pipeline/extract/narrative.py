@@ -160,16 +160,20 @@ def extract_narrative(
             in_index = False
             start("heading", pl, text)
             continue
-        if n in skip_pages:
+        if prev is not None and _heading_wraps(prev, pl):
+            extend(prev, pl, text)  # "…図るこ" / "と": a long heading set on two lines
             continue
-        if SUBSECTION.match(folded) and size > body_size:
+        if SUBSECTION.match(folded) and size > body_size and not in_table(pl):
             set_level(1, f"({SUBSECTION.match(folded).group(1)})")
             in_index = False
             start("heading", pl, text)
             continue
+        if n in skip_pages:
+            continue
         if CIRCLED_HEADING.match(text) and indent < 0.5 * size and not in_table(pl):
             if prev is not None and prev.kind == "heading" and len(path) == 3 and prev.path == path:
                 path[2] += text[0]  # "⑥ …" directly followed by "⑦ …": one shared section
+                prev.path = list(path)
                 start("heading", pl, text)
                 continue
             set_level(2, text[0])
@@ -363,6 +367,21 @@ def _case_study_line(
     else:
         start("case_study", pl, text)
     return "body"
+
+
+def _heading_wraps(prev: Block, pl: PlacedLine) -> bool:
+    """The line right under a heading that filled the measure is the heading's end."""
+    if prev.kind != "heading" or prev.lines[-1].page is not pl.page:
+        return False
+    last = prev.lines[-1].line
+    text = fold_width(pl.text.strip())
+    right = max(ln.x1 for ln in pl.page.body_lines())
+    return (
+        last.x1 >= right - 1.5 * last.size
+        and 0 <= pl.line.top - last.bottom < 0.8 * last.size
+        and not fold_width(prev.text).endswith(SENTENCE_END)
+        and not (CIRCLED_HEADING.match(text) or SUBSECTION.match(text) or BULLET.match(text))
+    )
 
 
 def _runs_on(prev: Block, pl: PlacedLine) -> bool:

@@ -288,7 +288,11 @@ def _departments_key(values: object) -> list[str]:
 
 def index_vs_program_list(index: pd.DataFrame, programs: pd.DataFrame) -> list[Finding]:
     out = []
-    for _, r in index.iterrows():
+    # First program list row per (policy, program): one lookup per index row, not a scan.
+    listed: dict[tuple[object, object], dict] = {}
+    for p in programs.to_dict("records"):
+        listed.setdefault((p["policy_no"], p["program_key"]), p)
+    for r in index.to_dict("records"):
         where = f"section {r['section']} No.{r['no']} {r['program_name']}"
         if r["program_list_match"] == "none":
             out.append(
@@ -308,11 +312,8 @@ def index_vs_program_list(index: pd.DataFrame, programs: pd.DataFrame) -> list[F
                 )
             )
         for policy in r["policy_nos"]:
-            match = programs[
-                (programs["policy_no"] == policy)
-                & (programs["program_key"] == r["program_list_key"])
-            ]
-            if match.empty:
+            p = listed.get((policy, r["program_list_key"]))
+            if p is None:
                 out.append(
                     _finding(
                         "index.program_list_match",
@@ -321,7 +322,6 @@ def index_vs_program_list(index: pd.DataFrame, programs: pd.DataFrame) -> list[F
                     )
                 )
                 continue
-            p = match.iloc[0]
             if _n(p["budget_kyen"]) != _n(r["budget_kyen"]) or pd.isna(p["budget_kyen"]) != pd.isna(
                 r["budget_kyen"]
             ):

@@ -23,6 +23,7 @@ from pipeline.errors import InputError, ValidationFailed
 from pipeline.extract.document import DEFAULT_LIMITS, Document, Limits, file_sha256, open_document
 from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report
+from pipeline.extract.tables import prepare_page
 from pipeline.faults import fault_point
 from pipeline.records import (
     Finding,
@@ -95,12 +96,23 @@ def find_releases(raw: Path) -> list[Path]:
 
 
 def extract_release(
-    pdf: Path, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS
+    pdf: Path,
+    progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    jobs: int = 1,
 ) -> tuple[dict[str, pd.DataFrame], list[Finding], Document, Release]:
-    """Read a report PDF into the rows of every dataset, with the extraction's findings."""
+    """Read a report PDF into the rows of every dataset, with the extraction's findings.
+
+    `jobs` processes read the pages (and find each page's lines and tables); the
+    result does not depend on it.
+    """
     say = progress or (lambda _msg: None)
     doc = open_document(
-        pdf, progress=lambda done, total: say(f"reading page {done}/{total}"), limits=limits
+        pdf,
+        progress=lambda done, total: say(f"reading page {done}/{total}"),
+        limits=limits,
+        jobs=jobs,
+        prepare=prepare_page,
     )
     fault_point("read")
     say("extracting cards, tables and lists")
@@ -172,11 +184,18 @@ def run_release(
     allow_errors: bool = False,
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    jobs: int = 1,
 ) -> RunResult:
-    """Extract, validate and publish one release. Raises ValidationFailed when errors block publishing."""
+    """Extract, validate and publish one release. Raises ValidationFailed when errors block publishing.
+
+    `jobs` processes read the PDF's pages; the published files are the same for any value.
+    """
     pdf, out = Path(pdf), Path(out)
     say = progress or (lambda _msg: None)
-    frames, findings, doc, release = extract_release(pdf, progress, limits)
+    frames, findings, doc, release = extract_release(pdf, progress, limits, jobs)
+    # Every stage after extraction works from the frames: free the page layouts.
+    sha256, printed = doc.sha256, {p.number: p.printed for p in doc.pages}
+    del doc
     say("validating")
     frames, check_findings, failed = validate_frames(frames)
     fault_point("validated")
@@ -192,7 +211,7 @@ def run_release(
     try:
         metadata = {
             "source_file": pdf.name,
-            "source_sha256": doc.sha256,
+            "source_sha256": sha256,
             "pipeline_version": pipeline_version(),
             "fiscal_year": str(fy),
         }
@@ -222,14 +241,14 @@ def run_release(
         report_rel = partition_dir(Path(), "_validation", fy)
         report = build_report(
             source_file=pdf.name,
-            source_sha256=doc.sha256,
+            source_sha256=sha256,
             fiscal_year=fy,
             era_label=release.era_label,
             pipeline_version=pipeline_version(),
             generated_at=_now(),
             rows={k: len(v) for k, v in frames.items()},
             findings=findings,
-            printed={p.number: p.printed for p in doc.pages},
+            printed=printed,
             published=publishing,
             allow_errors=allow_errors,
             quarantine=quarantine,
@@ -461,12 +480,18 @@ def run_source(
     allow_errors: bool = False,
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    jobs: int = 1,
 ) -> RunResult:
     """run_release, then the release's manifest entry and the cross-release crosswalk."""
     out = Path(out)
     try:
         result = run_release(
-            src.pdf, out=out, allow_errors=allow_errors, progress=progress, limits=limits
+            src.pdf,
+            out=out,
+            allow_errors=allow_errors,
+            progress=progress,
+            limits=limits,
+            jobs=jobs,
         )
     except ValidationFailed as e:
         report = json.loads(e.report_path.read_text(encoding="utf-8")) if e.report_path else None

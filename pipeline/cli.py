@@ -10,7 +10,7 @@ import click
 
 from pipeline import api
 from pipeline.errors import NenpoError
-from pipeline.extract.document import DEFAULT_LIMITS, Limits
+from pipeline.extract.document import DEFAULT_LIMITS, Limits, usable_cores
 
 OUT = click.option(
     "--out",
@@ -99,6 +99,14 @@ def cli() -> None:
     show_default=True,
     help="Seconds one page may take to parse.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=usable_cores,
+    show_default="this machine's cores",
+    help="Processes that read the PDF's pages in parallel; the output is the same for any N.",
+)
 def run(
     pdfs: tuple[Path, ...],
     out: Path,
@@ -108,6 +116,7 @@ def run(
     max_file_mb: float,
     max_pages: int,
     page_timeout: float,
+    jobs: int,
 ) -> None:
     """Extract, validate and publish releases.
 
@@ -132,7 +141,12 @@ def run(
                 max_file_mb=max_file_mb, max_pages=max_pages, page_timeout_s=page_timeout
             )
             result = api.run_source(
-                src, out=out, allow_errors=allow_errors, progress=progress, limits=limits
+                src,
+                out=out,
+                allow_errors=allow_errors,
+                progress=progress,
+                limits=limits,
+                jobs=jobs,
             )
         except NenpoError as e:
             progress.done()

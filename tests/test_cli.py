@@ -131,3 +131,10 @@ def test_bad_input_is_one_line_exit_2_and_curated_untouched(tmp_path: Path, case
 def test_python_m_pipeline_help() -> None:
     r = nenpo("--help")
     assert r.returncode == 0 and "run" in r.stdout
+
+
+def test_jobs_must_be_positive(tmp_path: Path) -> None:
+    r = nenpo("run", "--jobs", "0", "--out", str(tmp_path / "curated"))
+    assert r.returncode == 2
+    assert "--jobs" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "curated").exists()

@@ -135,7 +135,7 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
     previous.parent.mkdir(parents=True)
     previous.write_bytes(b"previous release data")
 
-    def fake_extract(pdf: Path, progress=None, limits=None):
+    def fake_extract(pdf: Path, progress=None, limits=None, jobs=1):
         frames = {name: pd.DataFrame(columns=list(MODULES[name].ARROW_TYPES)) for name in MODULES}
         frames["program_cards"] = pd.DataFrame([card_row()])
         frames["indicators"] = pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")])

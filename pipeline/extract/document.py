@@ -1,23 +1,29 @@
 """One parse per page: glyphs, rulings, fills and the printed page label.
 
 Everything downstream works on `PageLayout`, a small picklable snapshot of a
-pdfplumber page; the pdfplumber page is closed as soon as it is read so memory
-stays flat however long the report is.
+pdfplumber page; the pdfplumber page is closed as soon as it is read, so the
+parser's caches never outgrow one page. With `jobs` > 1 the pages are read by
+a pool of processes, each opening the PDF itself (pdfplumber objects do not
+pickle) and sending back the layouts of contiguous page ranges.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import multiprocessing
+import os
 import re
 import signal
 import statistics
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, NenpoError
 from pipeline.normalize.text import join_glyphs, nfkc
 
 # Geometric tolerances, in PDF points.
@@ -42,6 +48,11 @@ class Glyph:
     @property
     def mid(self) -> float:
         return (self.top + self.bottom) / 2
+
+    def __reduce__(self) -> tuple:
+        # Rebuilt by its constructor: half the cost of the default slot state, and
+        # layouts cross process boundaries by the hundred thousand glyphs with --jobs.
+        return (Glyph, (self.text, self.x0, self.x1, self.top, self.bottom, self.size, self.font))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +159,7 @@ class PageLayout:
     label: str | None = None  # printed page label as printed, e.g. "22"
     _lines: list[TextLine] | None = field(default=None, repr=False)
     _mid_index: tuple[list[Glyph], list[float]] | None = field(default=None, repr=False)
+    _body: list[TextLine] | None = field(default=None, repr=False)
     table_cache: list | None = field(
         default=None, repr=False
     )  # every ruled table of the page, once found
@@ -168,7 +180,9 @@ class PageLayout:
 
     def body_lines(self) -> list[TextLine]:
         """Text lines without the page-label footer."""
-        return [ln for ln in self.lines() if not self.is_footer(ln)]
+        if self._body is None:
+            self._body = [ln for ln in self.lines() if not self.is_footer(ln)]
+        return self._body
 
     def is_footer(self, line: TextLine) -> bool:
         return line.top >= self.height * FOOTER_ZONE and parse_page_label(line.text) is not None
@@ -266,10 +280,6 @@ def _merge_rules(pieces: list[Rule]) -> list[Rule]:
     return merged
 
 
-def _box(obj: dict) -> BBox:
-    return float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])
-
-
 def _as_rule(x0: float, top: float, x1: float, bottom: float) -> Rule | None:
     """A line or a thin filled rect drawn as a ruling; None for anything with area."""
     w, h = x1 - x0, bottom - top
@@ -281,35 +291,62 @@ def _as_rule(x0: float, top: float, x1: float, bottom: float) -> Rule | None:
 
 
 def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
-    """Snapshot one pdfplumber page into a PageLayout."""
-    glyphs = [
-        Glyph(
-            text=c["text"],
-            x0=float(c["x0"]),
-            x1=float(c["x1"]),
-            top=float(c["top"]),
-            bottom=float(c["bottom"]),
-            size=float(c.get("size") or (c["bottom"] - c["top"])),
-            font=str(c.get("fontname", "")),
-        )
-        for c in page.chars
-        if c.get("upright", True) and c["text"]
-    ]
+    """Snapshot one pdfplumber page into a PageLayout.
+
+    Reads the page's pdfminer layout objects (`page.layout`) with the same
+    coordinate conversion pdfplumber applies in `page.chars` / `lines` / `rects`,
+    but without building pdfplumber's dict of ~20 attributes per object: that
+    conversion costs about a quarter of the parse, and nenpo needs seven fields.
+    tests/test_document.py proves the result identical to pdfplumber's objects.
+    """
+    from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
+    from pdfplumber.page import fix_fontname_bytes
+
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    glyphs: list[Glyph] = []
+    line_pieces: list[Rule] = []  # lines before rects, as pdfplumber lists them
     pieces: list[Rule] = []
     fills: list[Fill] = []
-    for ln in page.lines:
-        rule = _as_rule(*_box(ln))
-        if rule is not None:
-            pieces.append(rule)
-    for rc in page.rects:
-        x0, top, x1, bottom = _box(rc)
-        w, h = x1 - x0, bottom - top
+    pending = [iter(page.layout._objs)]
+    while pending:
+        obj = next(pending[-1], None)
+        if obj is None:
+            pending.pop()
+            continue
+        if isinstance(obj, LTContainer):
+            pending.append(iter(obj._objs))  # figures: their children are the page's too
+            continue
+        if isinstance(obj, LTChar):
+            text = obj.get_text()
+            if not obj.upright or not text:
+                continue
+            top = (height - obj.y1) + mb_top
+            bottom = (height - obj.y0) + mb_top
+            font = obj.fontname
+            glyphs.append(
+                Glyph(
+                    text=text,
+                    x0=float(obj.x0 + mb_x0),
+                    x1=float(obj.x1 + mb_x0),
+                    top=float(top),
+                    bottom=float(bottom),
+                    size=float(obj.size or (bottom - top)),
+                    font=fix_fontname_bytes(font) if isinstance(font, bytes) else str(font),
+                )
+            )
+            continue
+        kind = type(obj)  # pdfplumber sorts objects by class name: LTLine, LTRect
+        if kind is not LTLine and kind is not LTRect:
+            continue
+        x0, x1 = float(obj.x0 + mb_x0), float(obj.x1 + mb_x0)
+        top, bottom = float((height - obj.y1) + mb_top), float((height - obj.y0) + mb_top)
         rule = _as_rule(x0, top, x1, bottom)
         if rule is not None:
-            pieces.append(rule)
-        elif w > RULE_MAX_THICKNESS and h > RULE_MAX_THICKNESS:
-            stroked = bool(rc.get("stroke"))
-            fills.append(Fill(x0, top, x1, bottom, bool(rc.get("fill")), stroked))
+            (line_pieces if kind is LTLine else pieces).append(rule)
+        elif kind is LTRect and x1 - x0 > RULE_MAX_THICKNESS and bottom - top > RULE_MAX_THICKNESS:
+            stroked = bool(obj.stroke)
+            fills.append(Fill(x0, top, x1, bottom, bool(obj.fill), stroked))
             if stroked:
                 pieces += [
                     Rule(True, top, x0, x1),
@@ -322,7 +359,7 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
         width=float(page.width),
         height=float(page.height),
         glyphs=glyphs,
-        rules=_merge_rules(pieces),
+        rules=_merge_rules(line_pieces + pieces),
         fills=fills,
     )
     layout.label = find_page_label(layout)
@@ -454,48 +491,153 @@ def _root_cause(e: BaseException) -> BaseException:
     return e
 
 
+PagePrep = Callable[[PageLayout], None]
+
+# Fewer pages than this are read in-process: starting workers would cost more than it saves.
+MIN_PAGES_PER_JOB = 8
+CHUNKS_PER_JOB = 4  # ranges per worker, so a slow range does not leave a core idle
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (the affinity mask, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def open_document(
     path: Path | str,
     page_numbers: Sequence[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    jobs: int = 1,
+    prepare: PagePrep | None = None,
 ) -> Document:
     """Read a PDF into layouts, turning every parser failure into an InputError.
 
-    `progress(done, total)` is called after each page.
+    `progress(done, total)` is called as pages are read. `jobs` > 1 reads page
+    ranges in that many processes. `prepare(layout)` runs on each page where it is
+    read (in the worker), so per-page work such as finding lines and tables is
+    parallel too; its results must live on the layout, which is pickled back.
     """
+    path = Path(path)
+    check_input_file(path, limits)
+    metadata, total = _guarded(path, limits, lambda: _survey(path))
+    if total > limits.max_pages:
+        raise InputError(
+            f"{path}: {total} pages is over the limit of {limits.max_pages} (--max-pages)"
+        )
+    numbers = list(page_numbers or range(1, total + 1))
+    jobs = max(1, min(jobs, len(numbers) // MIN_PAGES_PER_JOB))
+    if jobs == 1:
+        pages = _read_pages(path, numbers, limits, prepare, progress)
+    else:
+        pages = _read_pages_in_pool(path, numbers, limits, prepare, progress, jobs)
+    if not pages:
+        raise InputError(f"{path}: the PDF has no pages")
+    if not any(p.glyphs for p in pages):
+        raise InputError(f"{path}: no text layer — OCR is not supported")
+    return Document(path=path, sha256=file_sha256(path), pages=pages, metadata=metadata)
+
+
+def _survey(path: Path) -> tuple[dict[str, str], int]:
     import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
+        return metadata, len(pdf.pages)
+
+
+def _read_pages(
+    path: Path,
+    numbers: Sequence[int],
+    limits: Limits,
+    prepare: PagePrep | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[PageLayout]:
+    """Read the given pages in this process, one at a time, closing each."""
+    import pdfplumber
+
+    pages: list[PageLayout] = []
+    current = [0]
+
+    def read() -> list[PageLayout]:
+        with pdfplumber.open(path) as pdf, _PageTimer(limits.page_timeout_s) as timer:
+            for n in numbers:
+                current[0] = n
+                page = pdf.pages[n - 1]
+                timer.start()
+                try:
+                    layout = read_page(page)
+                finally:
+                    timer.stop()
+                    page.close()
+                if prepare is not None:
+                    prepare(layout)
+                pages.append(layout)
+                if progress is not None:
+                    progress(len(pages), len(numbers))
+        return pages
+
+    return _guarded(path, limits, read, lambda: current[0])
+
+
+def _read_chunk(
+    path: Path, numbers: list[int], limits: Limits, prepare: PagePrep | None
+) -> list[PageLayout]:
+    """A pool worker's task: its own parse of one page range."""
+    return _read_pages(path, numbers, limits, prepare)
+
+
+def _read_pages_in_pool(
+    path: Path,
+    numbers: list[int],
+    limits: Limits,
+    prepare: PagePrep | None,
+    progress: Callable[[int, int], None] | None,
+    jobs: int,
+) -> list[PageLayout]:
+    size = max(1, -(-len(numbers) // (jobs * CHUNKS_PER_JOB)))
+    chunks = [numbers[i : i + size] for i in range(0, len(numbers), size)]
+    # fork shares the imported modules with the workers; elsewhere spawn imports them anew.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    results: dict[int, list[PageLayout]] = {}
+    done = 0
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = {
+            pool.submit(_read_chunk, path, chunk, limits, prepare): i
+            for i, chunk in enumerate(chunks)
+        }
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                done += len(results[futures[future]])
+                if progress is not None:
+                    progress(done, len(numbers))
+        except BrokenProcessPool as e:
+            # Killed from outside (out of memory, a signal): nothing of this run is kept.
+            raise NenpoError(
+                f"{path}: a page-reading worker process died ({e}); retry, or run with --jobs 1"
+            ) from e
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [layout for i in range(len(chunks)) for layout in results[i]]
+
+
+def _guarded(path: Path, limits: Limits, read, current_page=lambda: 0):  # noqa: ANN001, ANN202
+    """Run `read`, turning the parser's many failures into one clear InputError."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
-    path = Path(path)
-    check_input_file(path, limits)
-    pages: list[PageLayout] = []
-    current = 0
     try:
-        with pdfplumber.open(path) as pdf, _PageTimer(limits.page_timeout_s) as timer:
-            metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
-            total = len(pdf.pages)
-            if total > limits.max_pages:
-                raise InputError(
-                    f"{path}: {total} pages is over the limit of {limits.max_pages} (--max-pages)"
-                )
-            numbers = list(page_numbers or range(1, total + 1))
-            for n in numbers:
-                current = n
-                page = pdf.pages[n - 1]
-                timer.start()
-                try:
-                    pages.append(read_page(page))
-                finally:
-                    timer.stop()
-                    page.close()
-                if progress is not None:
-                    progress(len(pages), len(numbers))
+        return read()
     except _PageTimeout as e:
         raise InputError(
-            f"{path}: page {current} took longer than {limits.page_timeout_s:g}s to parse (--page-timeout); giving up"
+            f"{path}: page {current_page()} took longer than {limits.page_timeout_s:g}s to parse (--page-timeout); giving up"
         ) from e
     except InputError:
         raise
@@ -508,8 +650,3 @@ def open_document(
         if isinstance(cause, (PDFSyntaxError, PSException)):
             raise InputError(f"{path}: damaged PDF ({type(cause).__name__}: {cause})") from e
         raise InputError(f"{path}: unreadable PDF ({type(cause).__name__}: {cause})") from e
-    if not pages:
-        raise InputError(f"{path}: the PDF has no pages")
-    if not any(p.glyphs for p in pages):
-        raise InputError(f"{path}: no text layer — OCR is not supported")
-    return Document(path=path, sha256=file_sha256(path), pages=pages, metadata=metadata)

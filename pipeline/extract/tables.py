@@ -75,6 +75,14 @@ def _text_size(glyphs: Sequence[Glyph], default: float = 10.0) -> float:
     return sizes[len(sizes) // 2] if sizes else default
 
 
+def prepare_page(page: PageLayout) -> None:
+    """Per-page work done where the page is read (in a worker with --jobs): its text
+    lines and every ruled table of the page, cached on the layout."""
+    page.body_lines()
+    page.glyphs_in((0.0, 0.0, 0.0, 0.0))  # builds the glyph index
+    find_tables(page, (0.0, 0.0, page.width, page.height))
+
+
 def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()) -> list[Table]:
     """Ruled tables inside `region` of a page.
 

@@ -1,0 +1,182 @@
+"""The page reader: layouts equal to pdfplumber's own objects, and the same with --jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from pipeline.extract.document import (
+    RULE_MAX_THICKNESS,
+    Fill,
+    PageLayout,
+    Rule,
+    _as_rule,
+    _merge_rules,
+    find_page_label,
+    open_document,
+    read_page,
+)
+from pipeline.extract.tables import prepare_page
+from schemas import DATASETS
+from tests.render import Style, render
+from tests.sample_cards import specs
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = [
+    ROOT / "raw" / "fy2020" / "report.pdf",
+    ROOT / "tests" / "data" / "fy2021" / "report.pdf",
+]
+
+
+def read_page_from_pdfplumber_objects(page) -> PageLayout:  # noqa: ANN001
+    """The reference: a layout built from pdfplumber's public chars / lines / rects."""
+    from pipeline.extract.document import Glyph
+
+    glyphs = [
+        Glyph(
+            text=c["text"],
+            x0=float(c["x0"]),
+            x1=float(c["x1"]),
+            top=float(c["top"]),
+            bottom=float(c["bottom"]),
+            size=float(c.get("size") or (c["bottom"] - c["top"])),
+            font=str(c.get("fontname", "")),
+        )
+        for c in page.chars
+        if c.get("upright", True) and c["text"]
+    ]
+    pieces: list[Rule] = []
+    fills: list[Fill] = []
+    for obj in [*page.lines, *page.rects]:
+        x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
+        rule = _as_rule(x0, top, x1, bottom)
+        if rule is not None:
+            pieces.append(rule)
+        elif (
+            obj["object_type"] == "rect"
+            and x1 - x0 > RULE_MAX_THICKNESS
+            and bottom - top > RULE_MAX_THICKNESS
+        ):
+            stroked = bool(obj.get("stroke"))
+            fills.append(Fill(x0, top, x1, bottom, bool(obj.get("fill")), stroked))
+            if stroked:
+                pieces += [
+                    Rule(True, top, x0, x1),
+                    Rule(True, bottom, x0, x1),
+                    Rule(False, x0, top, bottom),
+                    Rule(False, x1, top, bottom),
+                ]
+    layout = PageLayout(
+        page.page_number,
+        float(page.width),
+        float(page.height),
+        glyphs,
+        _merge_rules(pieces),
+        fills,
+    )
+    layout.label = find_page_label(layout)
+    return layout
+
+
+def assert_same_layouts(pdf: Path) -> None:
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            want = read_page_from_pdfplumber_objects(page)
+            page.close()
+            got = read_page(page)
+            page.close()
+            assert (got.number, got.width, got.height, got.label) == (
+                want.number,
+                want.width,
+                want.height,
+                want.label,
+            )
+            assert got.glyphs == want.glyphs, f"page {page.page_number}"
+            assert got.rules == want.rules, f"page {page.page_number}"
+            assert got.fills == want.fills, f"page {page.page_number}"
+
+
+@pytest.mark.parametrize("pdf", SAMPLES, ids=["fy2020", "fy2021"])
+def test_reader_matches_pdfplumber_objects_on_the_samples(pdf: Path) -> None:
+    assert_same_layouts(pdf)
+
+
+@pytest.mark.parametrize("rules", ["lines", "rects", "hlines"])
+def test_reader_matches_pdfplumber_objects_on_variants(tmp_path: Path, rules: str) -> None:
+    # Rulings drawn as lines, as thin filled rects, and boxed cards (stroked rects).
+    pdf = render(tmp_path / "v.pdf", specs(), Style(rules=rules, card_box=True))
+    assert_same_layouts(pdf)
+
+
+def test_jobs_read_the_same_layouts() -> None:
+    one = open_document(SAMPLES[0], prepare=prepare_page)
+    two = open_document(SAMPLES[0], jobs=2, prepare=prepare_page)
+    assert len(one.pages) == len(two.pages)
+    for a, b in zip(one.pages, two.pages, strict=True):
+        assert (a.number, a.label, a.glyphs, a.rules, a.fills) == (
+            b.number,
+            b.label,
+            b.glyphs,
+            b.rules,
+            b.fills,
+        )
+        assert [ln.text for ln in a.body_lines()] == [ln.text for ln in b.body_lines()]
+        assert [t.bbox for t in a.table_cache] == [t.bbox for t in b.table_cache]
+
+
+def test_reader_matches_pdfplumber_objects_on_shifted_and_rotated_pages(tmp_path: Path) -> None:
+    # Producers set MediaBox origins other than (0, 0) and /Rotate pages; the reader must
+    # convert coordinates exactly as pdfplumber does.
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    reader = PdfReader(SAMPLES[0])
+    writer = PdfWriter()
+    for i, n in enumerate((2, 22, 15)):  # narrative, a card, a landscape list page
+        page = reader.pages[n]
+        box = page.mediabox
+        page.mediabox = RectangleObject(
+            (box.left - 30, box.bottom - 12, box.right + 5, box.top + 8)
+        )
+        if i == 1:
+            page.rotate(90)
+        writer.add_page(page)
+    out = tmp_path / "shifted.pdf"
+    with out.open("wb") as f:
+        writer.write(f)
+    assert_same_layouts(out)
+
+
+def test_jobs_publish_byte_identical_parquet(curated, tmp_path: Path) -> None:
+    from pipeline.api import run_release
+    from tests.conftest import EDITIONS
+
+    edition, one_job, _ = curated
+    run_release(EDITIONS[edition][0], out=tmp_path, jobs=2)
+    want = sorted(p.relative_to(one_job) for p in one_job.rglob("*.parquet"))
+    got = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.parquet"))
+    assert got == want and len(want) == len(DATASETS)  # one file per dataset
+    for rel in want:
+        assert (tmp_path / rel).read_bytes() == (one_job / rel).read_bytes(), rel
+
+
+def test_a_page_failing_in_a_worker_is_one_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from pipeline.errors import InputError
+    from pipeline.extract import document
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the patched reader reaches the workers only when they are forked")
+    real = document.read_page
+
+    def broken(page):  # noqa: ANN001, ANN202
+        if page.page_number == 40:
+            raise ValueError("bad operator in content stream")
+        return real(page)
+
+    monkeypatch.setattr(document, "read_page", broken)
+    with pytest.raises(InputError, match=r"unreadable PDF \(ValueError: bad operator"):
+        open_document(SAMPLES[0], jobs=2)

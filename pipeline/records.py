@@ -257,6 +257,7 @@ def index_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(program_index, index subtotals)."""
     rows, totals = [], []
+    by_policies: dict[tuple, pd.DataFrame] = {}  # the program list rows a section may match
     for ix in indexes:
         if ix.subtotal_page is not None:
             totals.append(
@@ -275,8 +276,9 @@ def index_rows(
             )
         for r in ix.rows:
             policies = r.policy_flags or list(ix.policy_nos)
-            candidates = programs[programs["policy_no"].isin(policies)]
-            match, method, score = match_program(r.name, candidates)
+            if tuple(policies) not in by_policies:
+                by_policies[tuple(policies)] = programs[programs["policy_no"].isin(policies)]
+            match, method, score = match_program(r.name, by_policies[tuple(policies)])
             rows.append(
                 {
                     "fiscal_year": fiscal_year,

@@ -83,27 +83,25 @@ class TextLine:
 
     glyphs: list[Glyph]
     text: str = ""
+    # The ink's horizontal extent, found once: layout code asks for it thousands of times.
+    _x0: float = field(default=0.0, repr=False, compare=False)
+    _x1: float = field(default=0.0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.glyphs.sort(key=lambda g: g.x0)
         if not self.text:
             self.text = join_glyphs(self.glyphs)
+        ink = [g for g in self.glyphs if not g.text.isspace()]
+        self._x0 = min(g.x0 for g in ink) if ink else self.glyphs[0].x0
+        self._x1 = max(g.x1 for g in ink) if ink else self.glyphs[-1].x1
 
     @property
     def x0(self) -> float:
-        return (
-            min(g.x0 for g in self.glyphs if not g.text.isspace())
-            if self.visible
-            else self.glyphs[0].x0
-        )
+        return self._x0
 
     @property
     def x1(self) -> float:
-        return (
-            max(g.x1 for g in self.glyphs if not g.text.isspace())
-            if self.visible
-            else self.glyphs[-1].x1
-        )
+        return self._x1
 
     @property
     def top(self) -> float:
@@ -555,29 +553,44 @@ def _read_pages(
     limits: Limits,
     prepare: PagePrep | None,
     progress: Callable[[int, int], None] | None = None,
+    keep_open: bool = False,
 ) -> list[PageLayout]:
-    """Read the given pages in this process, one at a time, closing each."""
+    """Read the given pages in this process, one at a time, closing each.
+
+    With `keep_open` (a pool worker) the PDF stays open for the worker's next range:
+    reopening would parse the document's fonts again.
+    """
     import pdfplumber
 
     pages: list[PageLayout] = []
     current = [0]
 
     def read() -> list[PageLayout]:
-        with pdfplumber.open(path) as pdf, _PageTimer(limits.page_timeout_s) as timer:
-            for n in numbers:
-                current[0] = n
-                page = pdf.pages[n - 1]
-                timer.start()
-                try:
-                    layout = read_page(page)
-                finally:
-                    timer.stop()
-                    page.close()
-                if prepare is not None:
-                    prepare(layout)
-                pages.append(layout)
-                if progress is not None:
-                    progress(len(pages), len(numbers))
+        if keep_open:
+            if _WORKER_PDF.get("path") != path:
+                _WORKER_PDF.update(path=path, pdf=pdfplumber.open(path))
+            pdf = _WORKER_PDF["pdf"]
+        else:
+            pdf = pdfplumber.open(path)
+        with _PageTimer(limits.page_timeout_s) as timer:
+            try:
+                for n in numbers:
+                    current[0] = n
+                    page = pdf.pages[n - 1]
+                    timer.start()
+                    try:
+                        layout = read_page(page)
+                    finally:
+                        timer.stop()
+                        page.close()
+                    if prepare is not None:
+                        prepare(layout)
+                    pages.append(layout)
+                    if progress is not None:
+                        progress(len(pages), len(numbers))
+            finally:
+                if not keep_open:
+                    pdf.close()
         return pages
 
     return _guarded(path, limits, read, lambda: current[0])
@@ -587,7 +600,10 @@ def _read_chunk(
     path: Path, numbers: list[int], limits: Limits, prepare: PagePrep | None
 ) -> list[PageLayout]:
     """A pool worker's task: its own parse of one page range."""
-    return _read_pages(path, numbers, limits, prepare)
+    return _read_pages(path, numbers, limits, prepare, keep_open=True)
+
+
+_WORKER_PDF: dict = {}  # a pool worker's open PDF, kept between its page ranges
 
 
 def _read_pages_in_pool(

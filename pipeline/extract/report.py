@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.errors import LayoutError
@@ -58,8 +59,5 @@ def extract_report(doc: Document) -> ReportExtraction:
 
 def body_text_size(doc: Document) -> float:
     """The body text size: the most common glyph size of the document."""
-    counts: dict[float, int] = {}
-    for page in doc.pages:
-        for g in page.glyphs:
-            counts[round(g.size, 1)] = counts.get(round(g.size, 1), 0) + 1
-    return max(counts, key=counts.get) if counts else 10.0
+    counts = Counter(round(g.size, 1) for page in doc.pages for g in page.glyphs)
+    return max(counts, key=counts.__getitem__) if counts else 10.0

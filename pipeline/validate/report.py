@@ -168,7 +168,9 @@ def render_crops(pdf: Path | None, cases: Iterable[dict]) -> dict[tuple, str]:
                 ]
                 draw.rectangle(box, outline=(220, 30, 30), width=3)
                 buf = io.BytesIO()
-                image.save(buf, format="PNG")
+                # Light compression: the crops are a few hundred KB at most, and the
+                # default level spent more time here than all the validation checks.
+                image.save(buf, format="PNG", compress_level=1)
                 out[key] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(
                     "ascii"
                 )

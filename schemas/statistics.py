@@ -16,11 +16,13 @@ class Statistics(Provenance):
     )
     table_id: Series[str] = pa.Field(
         str_length={"min_value": 1},
-        description='"表1", "表2", or the heading of an uncaptioned table ("中小企業の定義")',
+        description='"表1", "表2", the heading of an uncaptioned table ("中小企業の定義"), or the 別表 label over an unnumbered table\'s caption',
     )
     caption: Series[str] = pa.Field(description="The table's caption as printed")
     row_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Body row (1-based)")
-    row_label: Series[str] = pa.Field(description="First cell of the row as printed")
+    row_label: Series[str] = pa.Field(
+        description="First cell of the row as printed; a cell merged over several rows labels each of them"
+    )
     col_no: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Column (1-based; the label column is 0)"
     )

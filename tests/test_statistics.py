@@ -23,6 +23,12 @@ def _truth_tables(edition: str) -> list[tuple[str, dict]]:
     for section in truth["environment"]:
         for table in section["tables"]:
             out.append((table["caption"].split(" ")[0], table))
+    annex = truth["appendix"]["guideline"]["member_table"]
+    rows, label = [], ""
+    for row in annex["rows"]:
+        label = row[0] or label  # printed once in a cell merged over the rows below
+        rows.append([label, *row[1:]])
+    out.append((annex["label"], {"header_rows": [annex["header"]], "rows": rows}))
     return out
 
 
@@ -34,6 +40,7 @@ def stats(curated) -> tuple[str, pd.DataFrame, pd.DataFrame]:
 
 def test_every_statistics_cell(stats) -> None:
     edition, got, _ = stats
+    assert sorted(set(got["table_id"])) == sorted(t for t, _ in _truth_tables(edition))
     for table_id, table in _truth_tables(edition):
         mine = got[got["table_id"] == table_id]
         assert len(mine) == sum(len(r) - 1 for r in table["rows"]), table_id
@@ -148,3 +155,11 @@ def test_a_figure_without_source_is_reported(stats) -> None:
     altered.loc[altered.index[2], "source"] = None
     findings = statistics_findings(got, altered)
     assert [f.check for f in findings] == ["figures.source"]
+
+
+def test_unnumbered_table_named_by_its_label_and_caption(stats) -> None:
+    edition, got, _ = stats
+    annex = load_truth(edition)["appendix"]["guideline"]["member_table"]
+    mine = got[got["table_id"] == annex["label"]]
+    assert set(mine["caption"]) == {annex["caption"]}
+    assert mine["value"].isna().all()  # department names, not numbers

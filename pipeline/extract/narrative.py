@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from pipeline.extract.document import BBox, Glyph
 from pipeline.extract.sections import PlacedLine
 from pipeline.extract.statistics import (
+    ANNEX,
     DEFINITION_HEADING,
     FIGURE_CAPTION,
     NOTE,
     SOURCE,
     TABLE_CAPTION,
+    captions_table,
 )
-from pipeline.extract.tables import find_tables
+from pipeline.extract.tables import Table, find_tables
 from pipeline.normalize.era import find_fiscal_year
 from pipeline.normalize.text import fold_width, join_glyphs, join_wrapped, squash
 
@@ -47,7 +49,6 @@ ARTICLE_NUMBER = re.compile(r"^第\d+条?$")
 ARTICLE_HEADING = re.compile(r"^[(（][^()（）]{1,20}[)）]$")
 CLAUSE = re.compile(r"^\d+\s+\S")  # a numbered 項 of an article, at the margin
 SUPPLEMENTARY = "附則"
-ANNEX = re.compile(r"^別表(第?[\d一二三四五六七八九十]+)?$")
 CASE_STUDY = "事例紹介"
 SENTENCE_END = ("。", "」", "）", ")")
 PHOTO_GAP = 2.5  # lines of white space above a caption: a photo stands there
@@ -81,12 +82,13 @@ def extract_narrative(
     previous: PlacedLine | None = None
     table_boxes: dict[int, list[BBox]] = {}
 
+    def tables_on_page(pl: PlacedLine) -> list[Table]:
+        return find_tables(pl.page, (0.0, 0.0, pl.page.width, pl.page.height))  # cached
+
     def tables_on(pl: PlacedLine) -> list[BBox]:
         n = pl.page.number
         if n not in table_boxes:
-            table_boxes[n] = [
-                t.bbox for t in find_tables(pl.page, (0.0, 0.0, pl.page.width, pl.page.height))
-            ]
+            table_boxes[n] = [t.bbox for t in tables_on_page(pl)]
         return table_boxes[n]
 
     def in_table(pl: PlacedLine) -> bool:
@@ -97,15 +99,7 @@ def extract_narrative(
         )
 
     def above_table(pl: PlacedLine) -> bool:
-        """A line centred right over a ruled table is its caption (text that runs on
-        above a table starts at the margin, not centred over it)."""
-        mid = (pl.line.x0 + pl.line.x1) / 2
-        return any(
-            0 <= b[1] - pl.line.bottom <= 2 * pl.line.size
-            and abs(mid - (b[0] + b[2]) / 2) <= max(0.05 * (b[2] - b[0]), pl.line.size)
-            and pl.line.x0 - b[0] > 2 * pl.line.size
-            for b in tables_on(pl)
-        )
+        return captions_table(pl.line, tables_on_page(pl)) is not None
 
     def start(kind: str, pl: PlacedLine, text: str) -> None:
         nonlocal interrupted

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract.cells import header_rows
-from pipeline.extract.document import BBox, Document, PageLayout
+from pipeline.extract.document import BBox, Document, PageLayout, TextLine
 from pipeline.extract.tables import Table, find_tables
 from pipeline.normalize.text import fold_width, squash
 
@@ -22,6 +22,7 @@ DEFINITION_HEADING = re.compile(r"^《(.+)》$")
 FIGURE_CAPTION = re.compile(r"^図\s*(\d+)\s*(.*)$")
 SOURCE = re.compile(r"^資料\s*[:：]")
 NOTE = re.compile(r"^(注\s*\d*\s*[)）:：]|※)")
+ANNEX = re.compile(r"^別表(第?[\d一二三四五六七八九十]+)?$")
 # "(億円)" printed over a chart's axis: a bracketed unit, or "(単位：…)"; never a heading
 # such as "(目的)", which ends in no unit.
 UNITS = "円|人|件|%|％|社|者|所|倍|戸|台|個|回|日|歳|店|世帯|団体|品目|箇所|時間|ポイント|pt|t|kg|ha|km|m"
@@ -102,6 +103,21 @@ def _notes_and_source(
     return notes, source, bottom
 
 
+def captions_table(line: TextLine, tables: list[Table]) -> Table | None:
+    """The ruled table a line is the caption of: the line stands centred right over it
+    (text that merely runs on above a table starts at the margin)."""
+    mid = (line.x0 + line.x1) / 2
+    for t in tables:
+        x0, top, x1, _ = t.bbox
+        if (
+            0 <= top - line.bottom <= 2 * line.size
+            and abs(mid - (x0 + x1) / 2) <= max(0.05 * (x1 - x0), line.size)
+            and line.x0 - x0 > 2 * line.size
+        ):
+            return t
+    return None
+
+
 def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtraction:
     """Tables and figures of the pages not in `skip_pages` (cards, program list, indexes)."""
     out = StatisticsExtraction()
@@ -109,8 +125,9 @@ def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtract
         if page.number in skip_pages:
             continue
         lines = page.body_lines()
+        tables = find_tables(page, (0.0, 0.0, page.width, page.height))
         anchors = []
-        for ln in lines:
+        for i, ln in enumerate(lines):
             text = fold_width(ln.text.strip())
             m = TABLE_CAPTION.match(text)
             if m:
@@ -119,8 +136,13 @@ def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtract
             d = DEFINITION_HEADING.match(squash(ln.text))
             if d:
                 anchors.append((ln, d.group(1), d.group(1)))
+                continue
+            if len(squash(text)) <= 40 and captions_table(ln, tables) is not None:
+                # An unnumbered table under a caption, e.g. a 要綱's 別表: named by the
+                # 別表 label printed over its caption, else by the caption.
+                label = squash(lines[i - 1].text) if i else ""
+                anchors.append((ln, label if ANNEX.match(label) else squash(text), text))
         used_sources: set[float] = set()
-        tables = find_tables(page, (0.0, 0.0, page.width, page.height))
         for ln, table_id, caption in anchors:
             below = [t for t in tables if t.bbox[1] >= ln.top]
             if not below:

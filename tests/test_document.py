@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pdfplumber
@@ -178,5 +179,25 @@ def test_a_page_failing_in_a_worker_is_one_input_error(monkeypatch: pytest.Monke
         return real(page)
 
     monkeypatch.setattr(document, "read_page", broken)
-    with pytest.raises(InputError, match=r"unreadable PDF \(ValueError: bad operator"):
-        open_document(SAMPLES[0], jobs=2)
+    document.shutdown_workers()  # the workers must be forked with the patch in place
+    try:
+        with pytest.raises(InputError, match=r"unreadable PDF \(ValueError: bad operator"):
+            open_document(SAMPLES[0], jobs=2)
+    finally:
+        document.shutdown_workers()  # and must not outlive it
+
+
+def test_workers_are_kept_between_releases_and_see_a_rewritten_file(tmp_path: Path) -> None:
+    from pipeline.extract import document
+
+    copy = tmp_path / "report.pdf"
+    copy.write_bytes(SAMPLES[0].read_bytes())
+    first = open_document(copy, jobs=2)
+    pool = document._POOL["pool"]
+    copy.write_bytes(SAMPLES[1].read_bytes())  # same path, another edition
+    os.utime(copy, ns=(1, 1))  # a different mtime even on coarse clocks
+    second = open_document(copy, jobs=2)
+    assert document._POOL["pool"] is pool
+    want = open_document(SAMPLES[1])
+    assert [p.glyphs for p in second.pages] == [p.glyphs for p in want.pages]
+    assert len(first.pages) != len(second.pages) or first.pages[0].glyphs != second.pages[0].glyphs

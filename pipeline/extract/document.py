@@ -567,8 +567,12 @@ def _read_pages(
 
     def read() -> list[PageLayout]:
         if keep_open:
-            if _WORKER_PDF.get("path") != path:
-                _WORKER_PDF.update(path=path, pdf=pdfplumber.open(path))
+            stat = path.stat()
+            source = (str(path), stat.st_mtime_ns, stat.st_size)  # a rewritten file is new
+            if _WORKER_PDF.get("source") != source:
+                if "pdf" in _WORKER_PDF:
+                    _WORKER_PDF.pop("pdf").close()
+                _WORKER_PDF.update(source=source, pdf=pdfplumber.open(path))
             pdf = _WORKER_PDF["pdf"]
         else:
             pdf = pdfplumber.open(path)
@@ -604,6 +608,29 @@ def _read_chunk(
 
 
 _WORKER_PDF: dict = {}  # a pool worker's open PDF, kept between its page ranges
+_POOL: dict = {}  # this process's page-reading workers, kept between releases
+
+
+def _worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """The workers, started once per process and reused by every later release: forked
+    while the process is still lean, and no start-up cost per release."""
+    pool = _POOL.get("pool")
+    if pool is not None and _POOL["jobs"] == jobs and _POOL["pid"] == os.getpid():
+        return pool
+    shutdown_workers()
+    # fork shares the imported modules with the workers; elsewhere spawn imports them anew.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
+    _POOL.update(pool=pool, jobs=jobs, pid=os.getpid())
+    return pool
+
+
+def shutdown_workers() -> None:
+    """Stop the page-reading workers (they also end with the process)."""
+    pool = _POOL.pop("pool", None)
+    if pool is not None and _POOL.pop("pid", None) == os.getpid():
+        pool.shutdown(wait=True, cancel_futures=True)
+    _POOL.clear()
 
 
 def _read_pages_in_pool(
@@ -616,30 +643,42 @@ def _read_pages_in_pool(
 ) -> list[PageLayout]:
     size = max(1, -(-len(numbers) // (jobs * CHUNKS_PER_JOB)))
     chunks = [numbers[i : i + size] for i in range(0, len(numbers), size)]
-    # fork shares the imported modules with the workers; elsewhere spawn imports them anew.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     results: dict[int, list[PageLayout]] = {}
     done = 0
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    try:
+        pool = _worker_pool(jobs)
         futures = {
             pool.submit(_read_chunk, path, chunk, limits, prepare): i
             for i, chunk in enumerate(chunks)
         }
-        try:
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                done += len(results[futures[future]])
-                if progress is not None:
-                    progress(done, len(numbers))
-        except BrokenProcessPool as e:
-            # Killed from outside (out of memory, a signal): nothing of this run is kept.
-            raise NenpoError(
-                f"{path}: a page-reading worker process died ({e}); retry, or run with --jobs 1"
-            ) from e
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    except BrokenProcessPool:
+        shutdown_workers()  # a worker died since the last release: start afresh
+        pool = _worker_pool(jobs)
+        futures = {
+            pool.submit(_read_chunk, path, chunk, limits, prepare): i
+            for i, chunk in enumerate(chunks)
+        }
+    try:
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            done += len(results[futures[future]])
+            if progress is not None:
+                progress(done, len(numbers))
+    except BrokenProcessPool as e:
+        # Killed from outside (out of memory, a signal): nothing of this run is kept.
+        shutdown_workers()
+        raise NenpoError(
+            f"{path}: a page-reading worker process died ({e}); retry, or run with --jobs 1"
+        ) from e
+    except InputError:
+        for future in futures:
+            future.cancel()
+        raise
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        shutdown_workers()  # interrupted: leave no range of this run running
+        raise
     return [layout for i in range(len(chunks)) for layout in results[i]]
 
 

@@ -106,6 +106,8 @@ t = time.perf_counter()
 for i in range(times):
     run_release(pdf_path, out=out / f"release{i}", jobs=jobs, allow_errors=True)
 elapsed = time.perf_counter() - t
+from pipeline.extract.document import shutdown_workers
+shutdown_workers()  # the workers are kept between releases: end them to read their peak RSS
 """
     + FOOTER
 )

@@ -20,7 +20,7 @@ from pipeline.extract.sections import (
     heading_before,
 )
 from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
-from pipeline.normalize.text import fold_width, join_wrapped, nfkc
+from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets
 
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
 RESULTS_LABEL = re.compile(r"^[【\[［■◆〔]?事業実績[】\]］〕]?$")
@@ -138,7 +138,7 @@ def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
             # A 担当課 line may wrap; take lines until its brackets close.
             while (
                 dept_stop < limit
-                and _open_brackets(" ".join(pl.text for pl in lines[end:dept_stop])) > 0
+                and open_brackets(" ".join(pl.text for pl in lines[end:dept_stop])) > 0
             ):
                 dept_stop += 1
         inside.update(range(h, dept_stop))
@@ -155,11 +155,6 @@ def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
     for c in cards:
         warnings.extend(c.warnings)
     return CardExtraction(cards, warnings, inside, headings)
-
-
-def _open_brackets(text: str) -> int:
-    t = nfkc(text)
-    return t.count("(") - t.count(")")
 
 
 def _build_card(

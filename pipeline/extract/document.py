@@ -645,19 +645,19 @@ def _read_pages_in_pool(
     chunks = [numbers[i : i + size] for i in range(0, len(numbers), size)]
     results: dict[int, list[PageLayout]] = {}
     done = 0
-    try:
+
+    def submit_all() -> dict:
         pool = _worker_pool(jobs)
-        futures = {
+        return {
             pool.submit(_read_chunk, path, chunk, limits, prepare): i
             for i, chunk in enumerate(chunks)
         }
+
+    try:
+        futures = submit_all()
     except BrokenProcessPool:
         shutdown_workers()  # a worker died since the last release: start afresh
-        pool = _worker_pool(jobs)
-        futures = {
-            pool.submit(_read_chunk, path, chunk, limits, prepare): i
-            for i, chunk in enumerate(chunks)
-        }
+        futures = submit_all()
     try:
         for future in as_completed(futures):
             results[futures[future]] = future.result()

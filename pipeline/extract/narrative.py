@@ -17,6 +17,7 @@ the margin shows that the indented line before it opened a new paragraph.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.extract.document import BBox, Glyph
@@ -32,7 +33,7 @@ from pipeline.extract.statistics import (
 )
 from pipeline.extract.tables import Table, find_tables
 from pipeline.normalize.era import find_fiscal_year
-from pipeline.normalize.text import fold_width, join_glyphs, join_wrapped, squash
+from pipeline.normalize.text import fold_width, join_glyphs, join_wrapped, open_brackets, squash
 
 CHAPTER = re.compile(r"^(\d)\s+\S")
 SUBSECTION = re.compile(r"^[(（](\d+)[)）]\s*\S")
@@ -321,8 +322,8 @@ def _case_study_line(
     body_size: float,
     blocks: list[Block],
     path: list[str],
-    start,
-    extend,
+    start: Callable[[str, PlacedLine, str], None],
+    extend: Callable[[Block, PlacedLine, str], None],
 ) -> str:
     """Read one line of a case study; returns the phase the next line is read in."""
     size = pl.line.size
@@ -330,14 +331,10 @@ def _case_study_line(
     if phase == "subject":
         if text.startswith(("(", "（")) and prev.kind == "heading":
             start("case_study_subject", pl, text)
-            return (
-                "subject"
-                if text.count("(") + text.count("（") > text.count(")") + text.count("）")
-                else "title"
-            )
+            return "subject" if open_brackets(text) > 0 else "title"
         if prev.kind == "case_study_subject":
             extend(prev, pl, text)  # its closing bracket is still to come
-            return "subject" if not text.endswith((")", "）")) else "title"
+            return "subject" if open_brackets(prev.text) > 0 else "title"
         phase = "title"
     opens_paragraph = 0.5 * size <= indent <= 1.5 * size and size <= body_size * 1.05
     if phase == "title":

@@ -145,6 +145,12 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def open_brackets(text: str) -> int:
+    """Round brackets opened and not yet closed, full or half width."""
+    t = nfkc(text)
+    return t.count("(") - t.count(")")
+
+
 def squash(text: str) -> str:
     """NFKC without any whitespace: for comparing text whose line breaks and spacing may differ.
 

@@ -519,19 +519,33 @@ def open_document(
     read (in the worker), so per-page work such as finding lines and tables is
     parallel too; its results must live on the layout, which is pickled back.
     """
+    import pdfplumber
+
     path = Path(path)
     check_input_file(path, limits)
-    metadata, total = _guarded(path, limits, lambda: _survey(path))
-    if total > limits.max_pages:
-        raise InputError(
-            f"{path}: {total} pages is over the limit of {limits.max_pages} (--max-pages)"
-        )
-    numbers = list(page_numbers or range(1, total + 1))
-    jobs = max(1, min(jobs, len(numbers) // MIN_PAGES_PER_JOB))
-    if jobs == 1:
-        pages = _read_pages(path, numbers, limits, prepare, progress)
-    else:
-        pages = _read_pages_in_pool(path, numbers, limits, prepare, progress, jobs)
+    current = [0]  # the page being read, for the timeout message
+
+    def survey_and_read() -> tuple[dict[str, str], list[int], int, list[PageLayout] | None]:
+        with pdfplumber.open(path) as pdf:
+            metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
+            total = len(pdf.pages)
+            if total > limits.max_pages:
+                raise InputError(
+                    f"{path}: {total} pages is over the limit of {limits.max_pages} (--max-pages)"
+                )
+            numbers = list(page_numbers or range(1, total + 1))
+            n_jobs = max(1, min(jobs, len(numbers) // MIN_PAGES_PER_JOB))
+            # One job reads from this same open document; workers open their own.
+            pages = (
+                _read_open(pdf, numbers, limits, prepare, progress, current)
+                if n_jobs == 1
+                else None
+            )
+        return metadata, numbers, n_jobs, pages
+
+    metadata, numbers, n_jobs, pages = _guarded(path, limits, survey_and_read, lambda: current[0])
+    if pages is None:
+        pages = _read_pages_in_pool(path, numbers, limits, prepare, progress, n_jobs)
     if not pages:
         raise InputError(f"{path}: the PDF has no pages")
     if not any(p.glyphs for p in pages):
@@ -539,72 +553,59 @@ def open_document(
     return Document(path=path, sha256=file_sha256(path), pages=pages, metadata=metadata)
 
 
-def _survey(path: Path) -> tuple[dict[str, str], int]:
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
-        return metadata, len(pdf.pages)
-
-
-def _read_pages(
-    path: Path,
+def _read_open(
+    pdf,  # noqa: ANN001 - pdfplumber.PDF
     numbers: Sequence[int],
     limits: Limits,
     prepare: PagePrep | None,
-    progress: Callable[[int, int], None] | None = None,
-    keep_open: bool = False,
+    progress: Callable[[int, int], None] | None,
+    current: list[int],
 ) -> list[PageLayout]:
-    """Read the given pages in this process, one at a time, closing each.
-
-    With `keep_open` (a pool worker) the PDF stays open for the worker's next range:
-    reopening would parse the document's fonts again.
-    """
-    import pdfplumber
-
+    """Read the given pages of an open PDF one at a time, closing each."""
     pages: list[PageLayout] = []
-    current = [0]
-
-    def read() -> list[PageLayout]:
-        if keep_open:
-            stat = path.stat()
-            source = (str(path), stat.st_mtime_ns, stat.st_size)  # a rewritten file is new
-            if _WORKER_PDF.get("source") != source:
-                if "pdf" in _WORKER_PDF:
-                    _WORKER_PDF.pop("pdf").close()
-                _WORKER_PDF.update(source=source, pdf=pdfplumber.open(path))
-            pdf = _WORKER_PDF["pdf"]
-        else:
-            pdf = pdfplumber.open(path)
-        with _PageTimer(limits.page_timeout_s) as timer:
+    with _PageTimer(limits.page_timeout_s) as timer:
+        for n in numbers:
+            current[0] = n
+            page = pdf.pages[n - 1]
+            timer.start()
             try:
-                for n in numbers:
-                    current[0] = n
-                    page = pdf.pages[n - 1]
-                    timer.start()
-                    try:
-                        layout = read_page(page)
-                    finally:
-                        timer.stop()
-                        page.close()
-                    if prepare is not None:
-                        prepare(layout)
-                    pages.append(layout)
-                    if progress is not None:
-                        progress(len(pages), len(numbers))
+                layout = read_page(page)
             finally:
-                if not keep_open:
-                    pdf.close()
-        return pages
-
-    return _guarded(path, limits, read, lambda: current[0])
+                timer.stop()
+                page.close()
+            if prepare is not None:
+                prepare(layout)
+            pages.append(layout)
+            if progress is not None:
+                progress(len(pages), len(numbers))
+    return pages
 
 
 def _read_chunk(
     path: Path, numbers: list[int], limits: Limits, prepare: PagePrep | None
 ) -> list[PageLayout]:
     """A pool worker's task: its own parse of one page range."""
-    return _read_pages(path, numbers, limits, prepare, keep_open=True)
+    current = [0]
+    return _guarded(
+        path,
+        limits,
+        lambda: _read_open(_worker_pdf(path), numbers, limits, prepare, None, current),
+        lambda: current[0],
+    )
+
+
+def _worker_pdf(path: Path):  # noqa: ANN202 - pdfplumber.PDF
+    """A worker keeps its PDF open between page ranges (reopening would parse the
+    document's fonts again); a rewritten file is opened anew."""
+    import pdfplumber
+
+    stat = path.stat()
+    source = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _WORKER_PDF.get("source") != source:
+        if "pdf" in _WORKER_PDF:
+            _WORKER_PDF.pop("pdf").close()
+        _WORKER_PDF.update(source=source, pdf=pdfplumber.open(path))
+    return _WORKER_PDF["pdf"]
 
 
 _WORKER_PDF: dict = {}  # a pool worker's open PDF, kept between its page ranges

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.extract.document import BBox, Glyph
+from pipeline.extract.document import BBox, Glyph, PageLayout
 from pipeline.extract.sections import PlacedLine
 from pipeline.extract.statistics import (
     ANNEX,
@@ -81,22 +81,15 @@ def extract_narrative(
     case_phase: str | None = None  # subject | title | body, inside a case study
     interrupted = False  # a table or an index stood between the previous block and this line
     previous: PlacedLine | None = None
-    table_boxes: dict[int, list[BBox]] = {}
 
     def tables_on_page(pl: PlacedLine) -> list[Table]:
         return find_tables(pl.page, (0.0, 0.0, pl.page.width, pl.page.height))  # cached
 
-    def tables_on(pl: PlacedLine) -> list[BBox]:
-        n = pl.page.number
-        if n not in table_boxes:
-            table_boxes[n] = [t.bbox for t in tables_on_page(pl)]
-        return table_boxes[n]
-
     def in_table(pl: PlacedLine) -> bool:
         mid = (pl.line.top + pl.line.bottom) / 2
         return any(
-            b[1] - 1 <= mid <= b[3] + 1 and b[0] - 1 <= pl.line.x0 <= b[2] + 1
-            for b in tables_on(pl)
+            t.bbox[1] - 1 <= mid <= t.bbox[3] + 1 and t.bbox[0] - 1 <= pl.line.x0 <= t.bbox[2] + 1
+            for t in tables_on_page(pl)
         )
 
     def above_table(pl: PlacedLine) -> bool:
@@ -360,15 +353,19 @@ def _case_study_line(
     return "body"
 
 
+def _measure_right(page: PageLayout) -> float:
+    """Where the page's full lines end: the right edge of its text."""
+    return max(ln.x1 for ln in page.body_lines())
+
+
 def _heading_wraps(prev: Block, pl: PlacedLine) -> bool:
     """The line right under a heading that filled the measure is the heading's end."""
     if prev.kind != "heading" or prev.lines[-1].page is not pl.page:
         return False
     last = prev.lines[-1].line
     text = fold_width(pl.text.strip())
-    right = max(ln.x1 for ln in pl.page.body_lines())
     return (
-        last.x1 >= right - 1.5 * last.size
+        last.x1 >= _measure_right(pl.page) - 1.5 * last.size
         and 0 <= pl.line.top - last.bottom < 0.8 * last.size
         and not fold_width(prev.text).endswith(SENTENCE_END)
         and not (CIRCLED_HEADING.match(text) or SUBSECTION.match(text) or BULLET.match(text))
@@ -381,10 +378,9 @@ def _runs_on(prev: Block, pl: PlacedLine) -> bool:
     last = prev.lines[-1]
     if last.page is not pl.page or abs(last.line.x0 - pl.line.x0) > 1.0:
         return False
-    right = max(ln.x1 for ln in pl.page.body_lines())
-    return last.line.x1 >= right - 1.5 * pl.line.size and not fold_width(prev.text).endswith(
-        SENTENCE_END
-    )
+    return last.line.x1 >= _measure_right(pl.page) - 1.5 * pl.line.size and not fold_width(
+        prev.text
+    ).endswith(SENTENCE_END)
 
 
 def _split_at_gaps(glyphs: list[Glyph], gap: float) -> list[list[Glyph]]:

@@ -22,8 +22,7 @@ import pyarrow.parquet as pq
 from pipeline.errors import InputError, ValidationFailed
 from pipeline.extract.document import DEFAULT_LIMITS, Document, Limits, file_sha256, open_document
 from pipeline.extract.release import Release
-from pipeline.extract.report import extract_report
-from pipeline.extract.tables import prepare_page
+from pipeline.extract.report import extract_report, prepare_page
 from pipeline.faults import fault_point
 from pipeline.records import (
     Finding,

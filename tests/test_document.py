@@ -19,7 +19,7 @@ from pipeline.extract.document import (
     open_document,
     read_page,
 )
-from pipeline.extract.tables import prepare_page
+from pipeline.extract.report import prepare_page
 from schemas import DATASETS
 from tests.render import Style, render
 from tests.sample_cards import specs
@@ -124,7 +124,35 @@ def test_jobs_read_the_same_layouts() -> None:
             b.fills,
         )
         assert [ln.text for ln in a.body_lines()] == [ln.text for ln in b.body_lines()]
-        assert [t.bbox for t in a.table_cache] == [t.bbox for t in b.table_cache]
+        assert a.table_cache.keys() == b.table_cache.keys()
+        for key, tables in a.table_cache.items():
+            assert [t.bbox for t in tables] == [t.bbox for t in b.table_cache[key]]
+
+
+@pytest.mark.parametrize("pdf", SAMPLES, ids=["fy2020", "fy2021"])
+def test_page_local_preparation_finds_every_table_the_extractors_ask_for(
+    pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # prepare_page runs in the workers; it guesses each page's card-body and index
+    # regions from the page alone. On both editions the guesses must be exactly the
+    # regions the extractors ask for later, so no table is built after the parse ...
+    from pipeline.extract import tables
+    from pipeline.extract.report import extract_report
+
+    prepared = open_document(pdf, prepare=prepare_page)
+    built: list[tuple[int, tuple]] = []
+    build = tables._build_table
+
+    def counting(page: PageLayout, bbox: tuple, forced_columns: object = None) -> object:
+        built.append((page.number, bbox))
+        return build(page, bbox, forced_columns)
+
+    monkeypatch.setattr(tables, "_build_table", counting)
+    with_guesses = extract_report(prepared)
+    assert built == []
+    # ... and a guess only saves work: extraction from unprepared pages is the same.
+    monkeypatch.setattr(tables, "_build_table", build)
+    assert extract_report(open_document(pdf)) == with_guesses
 
 
 def test_reader_matches_pdfplumber_objects_on_shifted_and_rotated_pages(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from pipeline.extract.sections import (
     heading_before,
 )
 from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
-from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets
+from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets, squash
 
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
 RESULTS_LABEL = re.compile(r"^[【\[［■◆〔]?事業実績[】\]］〕]?$")
@@ -183,14 +183,10 @@ def _build_card(
             pages.append(pl.page)
     raw_tables: list[Table] = []
     for page in pages:
-        top = lines[a].line.bottom if page is lines[a].page else 0.0
-        if end is not None and lines[end].page is page:
-            bottom = lines[end].line.top
-        else:
-            footer = [ln.top for ln in page.lines() if page.is_footer(ln)]
-            bottom = min(footer) if footer else page.height
+        top = lines[a].line.bottom if page is lines[a].page else None
+        bottom = lines[end].line.top if end is not None and lines[end].page is page else None
         raw_tables += find_tables(
-            page, (0.0, top, page.width, bottom), label_ys.get(page.number, [])
+            page, card_body_region(page, top, bottom), label_ys.get(page.number, [])
         )
 
     def in_table(pl: PlacedLine) -> bool:
@@ -233,6 +229,40 @@ def _build_card(
         bbox=(x0, head[0].line.top, x1, bottom),
         warnings=warnings,
     )
+
+
+def card_body_region(page: PageLayout, top: float | None, bottom: float | None) -> BBox:
+    """The part of a page a card's body holds: below its 【事業概要】 label (or from the
+    page top) down to its 担当課 line (or the page-label footer, or the page bottom)."""
+    if bottom is None:
+        footer = [ln.top for ln in page.lines() if page.is_footer(ln)]
+        bottom = min(footer) if footer else page.height
+    return (0.0, 0.0 if top is None else top, page.width, bottom)
+
+
+def prepare_card_tables(page: PageLayout) -> None:
+    """Find the tables of the card bodies this page seems to hold, from its own lines.
+
+    Run where the page is read (in a worker with --jobs), so that the cards, built
+    later across pages, find their tables cached. It is only a guess made from one
+    page: a region a card ends up asking for differently is simply found then.
+    """
+    top: float | None = None
+    labels: list[float] = []
+    # A body that runs on from the previous page counts once a 担当課 line closes it.
+    open_from_page_top = True
+    for ln in page.body_lines():
+        key = squash(ln.text)
+        if OVERVIEW_LABEL.match(key):
+            top, labels, open_from_page_top = ln.bottom, [ln.top], False
+        elif RESULTS_LABEL.match(key):
+            labels.append(ln.top)
+        elif DEPARTMENT_LINE.match(key):
+            if top is not None or open_from_page_top:
+                find_tables(page, card_body_region(page, top, ln.top), labels)
+            top, labels, open_from_page_top = None, [], False
+    if top is not None:
+        find_tables(page, card_body_region(page, top, None), labels)
 
 
 def parse_card_header(

@@ -158,9 +158,9 @@ class PageLayout:
     _lines: list[TextLine] | None = field(default=None, repr=False)
     _mid_index: tuple[list[Glyph], list[float]] | None = field(default=None, repr=False)
     _body: list[TextLine] | None = field(default=None, repr=False)
-    table_cache: list | None = field(
-        default=None, repr=False
-    )  # every ruled table of the page, once found
+    # Ruled tables found on the page, by (region, stop lines): found where the page is
+    # read (see prepare_page) and asked for again by the extractors.
+    table_cache: dict[tuple, list] = field(default_factory=dict, repr=False)
 
     @property
     def printed(self) -> int | None:

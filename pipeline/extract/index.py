@@ -21,7 +21,7 @@ from pipeline.extract.cells import (
     is_flag,
     role_cell,
 )
-from pipeline.extract.document import BBox
+from pipeline.extract.document import BBox, PageLayout
 from pipeline.extract.sections import CIRCLED, HeadingGroup, PlacedLine, heading_before
 from pipeline.extract.tables import Table, find_tables
 from pipeline.normalize.text import squash
@@ -80,6 +80,19 @@ def _roles(table: Table) -> dict[str, int] | None:
     return roles
 
 
+def index_region(page: PageLayout, label_bottom: float | None) -> BBox:
+    """Where an index table is looked for: under its label, or all of a continuation page."""
+    return (0.0, 0.0 if label_bottom is None else label_bottom, page.width, page.height)
+
+
+def prepare_index_tables(page: PageLayout) -> None:
+    """Find the tables under the page's index labels where the page is read (see
+    report.prepare_page); the index, read later across pages, finds them cached."""
+    for ln in page.body_lines():
+        if INDEX_LABEL.match(squash(ln.text)):
+            find_tables(page, index_region(page, ln.bottom))
+
+
 def extract_indexes(
     lines: list[PlacedLine], headings: list[HeadingGroup], skip: set[int]
 ) -> list[ProgramIndex]:
@@ -113,7 +126,7 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
             if len(pages) > MAX_CONTINUATION_PAGES:
                 break
     for k, p in enumerate(pages):
-        region = (0.0, top if k == 0 else 0.0, p.width, p.height)
+        region = index_region(p, top if k == 0 else None)
         tables = [t for t in find_tables(p, region) if _roles(t) is not None]
         if not tables:
             if k == 0:

@@ -6,14 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.errors import LayoutError
-from pipeline.extract.cards import ProgramCard, extract_cards
-from pipeline.extract.document import Document
-from pipeline.extract.index import ProgramIndex, extract_indexes
+from pipeline.extract.cards import ProgramCard, extract_cards, prepare_card_tables
+from pipeline.extract.document import Document, PageLayout
+from pipeline.extract.index import ProgramIndex, extract_indexes, prepare_index_tables
 from pipeline.extract.narrative import Block, extract_narrative
 from pipeline.extract.program_list import ProgramList, extract_program_list
 from pipeline.extract.release import Release, identify_release
 from pipeline.extract.sections import flatten
 from pipeline.extract.statistics import StatisticsExtraction, extract_statistics
+from pipeline.extract.tables import prepare_page_tables
 
 
 @dataclass(slots=True)
@@ -26,6 +27,15 @@ class ReportExtraction:
     narrative: list[Block]
     printed: dict[int, int | None]  # physical page → printed page
     warnings: list[str]
+
+
+def prepare_page(page: PageLayout) -> None:
+    """The page-local part of extraction, done where each page is read (in the
+    workers with --jobs): lines, glyph index, the page's ruled tables and those of
+    the card bodies and program indexes it holds. Everything it finds is cached on the layout."""
+    prepare_page_tables(page)
+    prepare_card_tables(page)
+    prepare_index_tables(page)
 
 
 def extract_report(doc: Document) -> ReportExtraction:

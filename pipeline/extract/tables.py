@@ -75,7 +75,7 @@ def _text_size(glyphs: Sequence[Glyph], default: float = 10.0) -> float:
     return sizes[len(sizes) // 2] if sizes else default
 
 
-def prepare_page(page: PageLayout) -> None:
+def prepare_page_tables(page: PageLayout) -> None:
     """Per-page work done where the page is read (in a worker with --jobs): its text
     lines and every ruled table of the page, cached on the layout."""
     page.body_lines()
@@ -93,15 +93,11 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
     of section labels) that such a stack cannot span.
     """
     stops = sorted(stop_lines)
-    whole_page = (
-        not stops
-        and region[0] <= 0
-        and region[1] <= 0
-        and region[2] >= page.width
-        and region[3] >= page.height
-    )
-    if whole_page and page.table_cache is not None:
-        return page.table_cache  # several extractors ask for every table of the same page
+    # Several extractors ask for the same region, and the page reader asks first.
+    key = (tuple(region), tuple(stops))
+    cached = page.table_cache.get(key)
+    if cached is not None:
+        return cached
     size = _text_size(page.glyphs_in(region))
     hrules = [r for r in page.hrules(region) if r.end - r.start > 4 * size]
     vrules = [r for r in page.vrules(region) if r.end - r.start > 0.5 * size]
@@ -148,8 +144,7 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
             if r is not None:
                 run = [r]
     tables.sort(key=lambda t: t.bbox[1])
-    if whole_page:
-        page.table_cache = tables
+    page.table_cache[key] = tables
     return tables
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -233,19 +234,19 @@ def program_rows(
 
 
 def match_program(
-    name: str, candidates: pd.DataFrame
-) -> tuple[pd.Series | None, str, float | None]:
-    """The program list row for a name: same key, else the most similar name above the bar."""
-    if candidates.empty:
+    name: str, candidates: Sequence[tuple[str, str]]
+) -> tuple[str | None, str, float | None]:
+    """The program list key for a name among (key, name) candidates: same key, else the
+    most similar name above the bar (the first of equals). Returns (key, method, score)."""
+    if not candidates:
         return None, "none", None
     key = program_key(name)
-    exact = candidates[candidates["program_key"] == key]
-    if len(exact):
-        return exact.iloc[0], "exact", 1.0
-    scores = candidates["program_name"].map(lambda other: name_similarity(name, other))
-    best = scores.idxmax()
+    if any(k == key for k, _ in candidates):
+        return key, "exact", 1.0
+    scores = [name_similarity(name, other) for _, other in candidates]
+    best = max(range(len(scores)), key=scores.__getitem__)
     if scores[best] >= FUZZY_MATCH_MIN:
-        return candidates.loc[best], "fuzzy", round(float(scores[best]), 4)
+        return candidates[best][0], "fuzzy", round(float(scores[best]), 4)
     return None, "none", round(float(scores[best]), 4)
 
 
@@ -257,7 +258,8 @@ def index_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(program_index, index subtotals)."""
     rows, totals = [], []
-    by_policies: dict[tuple, pd.DataFrame] = {}  # the program list rows a section may match
+    # The program list rows (key, name) a section may match, by policy numbers.
+    by_policies: dict[tuple, list[tuple[str, str]]] = {}
     for ix in indexes:
         if ix.subtotal_page is not None:
             totals.append(
@@ -277,7 +279,10 @@ def index_rows(
         for r in ix.rows:
             policies = r.policy_flags or list(ix.policy_nos)
             if tuple(policies) not in by_policies:
-                by_policies[tuple(policies)] = programs[programs["policy_no"].isin(policies)]
+                rows_of = programs[programs["policy_no"].isin(policies)]
+                by_policies[tuple(policies)] = list(
+                    zip(rows_of["program_key"], rows_of["program_name"], strict=True)
+                )
             match, method, score = match_program(r.name, by_policies[tuple(policies)])
             rows.append(
                 {
@@ -292,7 +297,7 @@ def index_rows(
                     "departments": list(r.departments),
                     "listed_page": r.listed_page,
                     "policy_nos": policies,
-                    "program_list_key": match["program_key"] if match is not None else None,
+                    "program_list_key": match,
                     "program_list_match": method,
                     "program_list_match_score": score,
                     **where(r.page, r.bbox, printed),

@@ -97,7 +97,12 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def _finding(check: str, message: str, row: pd.Series | None = None) -> Finding:
+def _records(df: pd.DataFrame) -> list[dict]:
+    # Rows as dicts: iterrows builds a Series per row, most of these checks' time.
+    return df.to_dict("records")
+
+
+def _finding(check: str, message: str, row: pd.Series | dict | None = None) -> Finding:
     page = bbox = None
     if row is not None:
         page = int(row["source_page"])
@@ -110,13 +115,17 @@ def _n(v: object) -> int:
     return 0 if v is None or pd.isna(v) else int(v)
 
 
+def _flag(v: object) -> bool:
+    return False if v is None or pd.isna(v) else bool(v)
+
+
 def _fmt(v: object) -> str:
     return "blank" if v is None or pd.isna(v) else f"{int(v):,}"
 
 
-def funding_sum(programs: pd.DataFrame) -> list[Finding]:
+def funding_sum(programs: list[dict]) -> list[Finding]:
     out = []
-    for _, r in programs.iterrows():
+    for r in programs:
         if pd.isna(r["budget_kyen"]):
             out.append(
                 _finding(
@@ -145,7 +154,7 @@ def subtotals(programs: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
         ("subtotal", "programs.subtotal", True),
         ("subtotal_incl_repost", "programs.subtotal_incl_repost", False),
     ):
-        for _, t in totals[totals["kind"] == kind].iterrows():
+        for t in _records(totals[totals["kind"] == kind]):
             rows = programs[programs["policy_no"] == t["policy_no"]]
             if only_own:
                 rows = rows[~rows["is_repost"].astype(bool)]
@@ -159,7 +168,7 @@ def subtotals(programs: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
                             t,
                         )
                     )
-    for _, t in totals[totals["kind"] == "total"].iterrows():
+    for t in _records(totals[totals["kind"] == "total"]):
         subs = totals[totals["kind"] == "subtotal"]
         for col in MONEY:
             s = int(subs[col].fillna(0).sum())
@@ -174,21 +183,19 @@ def subtotals(programs: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
     return out
 
 
-def repost_consistency(programs: pd.DataFrame) -> list[Finding]:
+def repost_consistency(programs: list[dict]) -> list[Finding]:
     out = []
-    originals = programs[~programs["is_repost"].astype(bool)]
-    for _, r in programs[programs["is_repost"].astype(bool)].iterrows():
-        same = originals[originals["program_key"] == r["program_key"]]
-        method = "same name"
-        if same.empty:
-            scores = originals["program_name"].map(
-                lambda n, name=r["program_name"]: name_similarity(n, name)
-            )
-            if scores.empty or scores.max() < 0.8:
+    originals = [o for o in programs if not _flag(o["is_repost"])]
+    for r in (r for r in programs if _flag(r["is_repost"])):
+        same = [o for o in originals if o["program_key"] == r["program_key"]]
+        if not same:
+            scores = [name_similarity(o["program_name"], r["program_name"]) for o in originals]
+            if not scores or max(scores) < 0.8:
                 continue  # re-listed from outside the list; nothing to compare
-            same = originals.loc[[scores.idxmax()]]
-            method = f"similar name, score {scores.max():.2f}"
-            o = same.iloc[0]
+            best = scores.index(max(scores))
+            same = [originals[best]]
+            method = f"similar name, score {scores[best]:.2f}"
+            o = same[0]
             out.append(
                 _finding(
                     "programs.repost_consistency",
@@ -196,7 +203,7 @@ def repost_consistency(programs: pd.DataFrame) -> list[Finding]:
                     r,
                 )
             )
-        o = same.iloc[0]
+        o = same[0]
         for col in (*MONEY, "period_raw"):
             a, b = r[col], o[col]
             if not (pd.isna(a) and pd.isna(b)) and (pd.isna(a) or pd.isna(b) or a != b):
@@ -212,7 +219,7 @@ def repost_consistency(programs: pd.DataFrame) -> list[Finding]:
 
 def index_subtotal(index: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
     out = []
-    for _, t in totals[totals["kind"] == "index_subtotal"].iterrows():
+    for t in _records(totals[totals["kind"] == "index_subtotal"]):
         s = int(index[index["section"] == t["section"]]["budget_kyen"].fillna(0).sum())
         if s != _n(t["budget_kyen"]):
             out.append(
@@ -225,20 +232,29 @@ def index_subtotal(index: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
     return out
 
 
-def index_vs_cards(index: pd.DataFrame, cards: pd.DataFrame) -> list[Finding]:
+def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
     out = []
-    for section, rows in index.groupby("section", sort=False):
-        sec_cards = cards[cards["section"] == section].set_index("card_no")
-        if len(sec_cards) != len(rows):
+    index_by_section: dict[object, list[dict]] = {}
+    for r in index:
+        index_by_section.setdefault(r["section"], []).append(r)
+    cards_by_section: dict[object, list[dict]] = {}
+    for c in cards:
+        cards_by_section.setdefault(c["section"], []).append(c)
+    for section, index_rows in index_by_section.items():
+        section_cards = cards_by_section.get(section, [])
+        sec_cards: dict[object, dict] = {}
+        for c in section_cards:
+            sec_cards.setdefault(c["card_no"], c)
+        if len(section_cards) != len(index_rows):
             out.append(
                 _finding(
                     "index.card_count",
-                    f"section {section}: index lists {len(rows)} programs, {len(sec_cards)} cards found",
-                    rows.iloc[0],
+                    f"section {section}: index lists {len(index_rows)} programs, {len(section_cards)} cards found",
+                    index_rows[0],
                 )
             )
-        for _, r in rows.iterrows():
-            if r["no"] not in sec_cards.index:
+        for r in index_rows:
+            if r["no"] not in sec_cards:
                 out.append(
                     _finding(
                         "index.card_count",
@@ -247,7 +263,7 @@ def index_vs_cards(index: pd.DataFrame, cards: pd.DataFrame) -> list[Finding]:
                     )
                 )
                 continue
-            c = sec_cards.loc[r["no"]]
+            c = sec_cards[r["no"]]
             score = name_similarity(r["program_name"], c["program_name"])
             if score < 1.0:
                 out.append(
@@ -286,13 +302,13 @@ def _departments_key(values: object) -> list[str]:
     return [squash(v) for v in list(values)]
 
 
-def index_vs_program_list(index: pd.DataFrame, programs: pd.DataFrame) -> list[Finding]:
+def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Finding]:
     out = []
     # First program list row per (policy, program): one lookup per index row, not a scan.
     listed: dict[tuple[object, object], dict] = {}
-    for p in programs.to_dict("records"):
+    for p in programs:
         listed.setdefault((p["policy_no"], p["program_key"]), p)
-    for r in index.to_dict("records"):
+    for r in index:
         where = f"section {r['section']} No.{r['no']} {r['program_name']}"
         if r["program_list_match"] == "none":
             out.append(
@@ -351,11 +367,11 @@ def index_vs_program_list(index: pd.DataFrame, programs: pd.DataFrame) -> list[F
     return out
 
 
-def coverage(cards: pd.DataFrame, programs: pd.DataFrame, index: pd.DataFrame) -> list[Finding]:
+def coverage(cards: list[dict], programs: list[dict], index: list[dict]) -> list[Finding]:
     out = []
-    names = list(programs["program_name"])
-    keys = set(programs["program_key"])
-    for _, c in cards.iterrows():
+    names = [p["program_name"] for p in programs]
+    keys = {p["program_key"] for p in programs}
+    for c in cards:
         if c["program_key"] in keys:
             continue
         best = max(names, key=lambda n: name_similarity(n, c["program_name"]), default=None)
@@ -373,11 +389,11 @@ def coverage(cards: pd.DataFrame, programs: pd.DataFrame, index: pd.DataFrame) -
             )
         )
     indexed: dict[int, set[str]] = {}  # policy → program list keys its index rows match
-    for _, r in index.iterrows():
+    for r in index:
         for policy in r["policy_nos"]:
             if pd.notna(r["program_list_key"]):
                 indexed.setdefault(int(policy), set()).add(r["program_list_key"])
-    for _, p in programs.iterrows():
+    for p in programs:
         if p["program_key"] in indexed.get(int(p["policy_no"]), set()):
             continue
         out.append(
@@ -390,10 +406,10 @@ def coverage(cards: pd.DataFrame, programs: pd.DataFrame, index: pd.DataFrame) -
     return out
 
 
-def repost_marker_width(*frames: pd.DataFrame) -> list[Finding]:
+def repost_marker_width(*frames: list[dict]) -> list[Finding]:
     half, full = [], []
-    for df in frames:
-        for _, r in df.iterrows():
+    for rows in frames:
+        for r in rows:
             name = r["program_name"]
             if "(再掲)" in name:
                 half.append(r)
@@ -415,13 +431,14 @@ def reconcile(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     cards, programs, totals, index = (
         frames[k] for k in ("program_cards", "programs", "program_totals", "program_index")
     )
+    card_rows, program_rows, index_rows = _records(cards), _records(programs), _records(index)
     return [
-        *funding_sum(programs),
+        *funding_sum(program_rows),
         *subtotals(programs, totals),
-        *repost_consistency(programs),
+        *repost_consistency(program_rows),
         *index_subtotal(index, totals),
-        *index_vs_cards(index, cards),
-        *index_vs_program_list(index, programs),
-        *coverage(cards, programs, index),
-        *repost_marker_width(programs, index, cards),
+        *index_vs_cards(index_rows, card_rows),
+        *index_vs_program_list(index_rows, program_rows),
+        *coverage(card_rows, program_rows, index_rows),
+        *repost_marker_width(program_rows, index_rows, card_rows),
     ]

@@ -50,34 +50,40 @@ def _group(path: object) -> str:
 
 def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Finding]:
     out: list[Finding] = []
-    for (table_id, _row_no), row in stats.groupby(["table_id", "row_no"], sort=False):
-        cells = list(row.itertuples(index=False))
-        first = row.iloc[0]
+    # Cells by (table, row) in order of appearance, as dicts: a pandas group and a
+    # Series per row cost more than all these checks.
+    by_row: dict[tuple, list[dict]] = {}
+    for cell in stats.to_dict("records"):
+        by_row.setdefault((cell["table_id"], cell["row_no"]), []).append(cell)
+    for (table_id, _row_no), cells in by_row.items():
+        first = cells[0]
         # Parts within a total: columns under a total's header, beside the total itself.
-        for total in (c for c in cells if len(c.column_path) == 1 and "総" in c.column_path[0]):
+        for total in (
+            c for c in cells if len(c["column_path"]) == 1 and "総" in c["column_path"][0]
+        ):
             parts = [
                 c
                 for c in cells
-                if len(c.column_path) > 1 and c.column_path[0] == total.column_path[0]
+                if len(c["column_path"]) > 1 and c["column_path"][0] == total["column_path"][0]
             ]
             if (
                 parts
-                and total.value is not None
-                and not pd.isna(total.value)
-                and all(not pd.isna(p.value) for p in parts)
+                and total["value"] is not None
+                and not pd.isna(total["value"])
+                and all(not pd.isna(p["value"]) for p in parts)
             ):
-                s = sum(float(p.value) for p in parts)
-                if s > float(total.value):
+                s = sum(float(p["value"]) for p in parts)
+                if s > float(total["value"]):
                     out.append(
                         _finding(
                             "statistics.parts_within_total",
-                            f"{table_id} {first['row_label']}: parts sum to {s:,.0f} > {total.column_path[0]} {total.value_raw}",
+                            f"{table_id} {first['row_label']}: parts sum to {s:,.0f} > {total['column_path'][0]} {total['value_raw']}",
                             first,
                         )
                     )
-        shares = [c for c in cells if "構成比" in _group(c.column_path)]
-        if shares and all(not pd.isna(c.value) for c in shares):
-            s = sum(float(c.value) for c in shares)
+        shares = [c for c in cells if "構成比" in _group(c["column_path"])]
+        if shares and all(not pd.isna(c["value"]) for c in shares):
+            s = sum(float(c["value"]) for c in shares)
             if abs(s - 100) > SHARE_TOLERANCE:
                 out.append(
                     _finding(
@@ -89,30 +95,41 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
         # Change rates: in a header group, a 増減率 column against its two year columns.
         groups: dict[str, list] = {}
         for c in cells:
-            groups.setdefault(_group(c.column_path), []).append(c)
+            groups.setdefault(_group(c["column_path"]), []).append(c)
         for name, members in groups.items():
             rate = next(
                 (
                     c
                     for c in members
-                    if "増減率" in (c.column_path[-1] if len(c.column_path) else "")
+                    if "増減率" in (c["column_path"][-1] if len(c["column_path"]) else "")
                 ),
                 None,
             )
             years = sorted(
-                (c for c in members if not pd.isna(c.reference_year) and not pd.isna(c.value)),
-                key=lambda c: c.reference_year,
+                (
+                    c
+                    for c in members
+                    if not pd.isna(c["reference_year"]) and not pd.isna(c["value"])
+                ),
+                key=lambda c: c["reference_year"],
             )
-            if rate is None or pd.isna(rate.value) or len(years) < 2 or float(years[0].value) == 0:
+            if (
+                rate is None
+                or pd.isna(rate["value"])
+                or len(years) < 2
+                or float(years[0]["value"]) == 0
+            ):
                 continue
             computed = (
-                (float(years[-1].value) - float(years[0].value)) / float(years[0].value) * 100
+                (float(years[-1]["value"]) - float(years[0]["value"]))
+                / float(years[0]["value"])
+                * 100
             )
-            if abs(computed - float(rate.value)) > RATE_TOLERANCE + 0.05:
+            if abs(computed - float(rate["value"])) > RATE_TOLERANCE + 0.05:
                 out.append(
                     _finding(
                         "statistics.change_rate",
-                        f"{table_id} {first['row_label']} {name}: 増減率 printed {rate.value_raw}, the counts give {computed:.2f}",
+                        f"{table_id} {first['row_label']} {name}: 増減率 printed {rate['value_raw']}, the counts give {computed:.2f}",
                         first,
                     )
                 )
@@ -122,9 +139,8 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
         # Only tables whose rows are years (the label column, not the header, names them).
         row_years = per_row[per_row["row_label"].map(lambda s: any(ch.isdigit() for ch in str(s)))]
         if len(row_years) == len(per_row) and len(years) == len(per_row):
-            for (_, a), (_, b) in zip(
-                per_row.iloc[:-1].iterrows(), per_row.iloc[1:].iterrows(), strict=True
-            ):
+            ordered = per_row.to_dict("records")
+            for a, b in zip(ordered[:-1], ordered[1:], strict=True):
                 if int(b["reference_year"]) <= int(a["reference_year"]):
                     out.append(
                         _finding(
@@ -133,7 +149,7 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
                             b,
                         )
                     )
-    for _, f in figures.iterrows():
+    for f in figures.to_dict("records"):
         if f["source"] is None or pd.isna(f["source"]):
             out.append(
                 Finding(

@@ -52,11 +52,10 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-def _gap_threshold(left: str, right: str) -> float:
-    lc, rc = is_cjk(left), is_cjk(right)
-    if lc and rc:
+def _gap_threshold(left_cjk: bool, right_cjk: bool) -> float:
+    if left_cjk and right_cjk:
         return SPACE_GAP_CJK_EM
-    if not lc and not rc:
+    if not left_cjk and not right_cjk:
         return SPACE_GAP_LATIN_EM
     return SPACE_GAP_MIXED_EM
 
@@ -68,20 +67,26 @@ def join_glyphs(glyphs: Sequence[GlyphLike]) -> str:
         return ""
     # Explicit space glyphs sitting between two visible glyphs, by the index of the glyph after.
     explicit_before: set[int] = set()
-    vi = 0
-    for g in glyphs:
-        if g.text.isspace():
-            if 0 < vi < len(visible):
-                explicit_before.add(vi)
-        else:
-            vi += 1
-    pairs = list(zip(visible, visible[1:], strict=False))
-    gaps = [b.x0 - a.x1 for a, b in pairs]
+    if len(visible) < len(glyphs):
+        vi = 0
+        for g in glyphs:
+            if g.text.isspace():
+                if 0 < vi < len(visible):
+                    explicit_before.add(vi)
+            else:
+                vi += 1
+    # Every line of the document passes here: classify each glyph's ends once (is_cjk
+    # reads a text's first character; most glyphs are one character).
+    starts_cjk = [is_cjk(g.text) for g in visible]
+    ends_cjk = (
+        starts_cjk
+        if all(len(g.text) == 1 for g in visible)
+        else [is_cjk(g.text[-1]) for g in visible]
+    )
+    gaps = [b.x0 - a.x1 for a, b in zip(visible, visible[1:])]
     # The line's tracking (justification, letter-spacing) from same-script pairs:
     # the gaps a word processor adds between Japanese and Latin runs would inflate it.
-    same = [
-        g for g, (a, b) in zip(gaps, pairs, strict=True) if is_cjk(a.text[-1]) == is_cjk(b.text[0])
-    ]
+    same = [gap for i, gap in enumerate(gaps) if ends_cjk[i] == starts_cjk[i + 1]]
     # A low quantile, not the median: real spaces are the high outliers, and a short
     # line has too few gaps for a median to stay clear of them.
     basis = sorted(same or gaps)
@@ -94,7 +99,7 @@ def join_glyphs(glyphs: Sequence[GlyphLike]) -> str:
         if i in explicit_before:
             space = extra > EXPLICIT_SPACE_MIN_EM or len(gaps) < 2
         else:
-            space = extra > _gap_threshold(a.text[-1], b.text[0])
+            space = extra > _gap_threshold(ends_cjk[i - 1], starts_cjk[i])
         if space:
             out.append(" ")
         out.append(b.text)
@@ -131,10 +136,10 @@ def _ascii_letter(ch: str) -> bool:
 def fold_width(text: str) -> str:
     """Full-width ASCII and the ideographic space to ASCII, leaving ①② and kana alone
     (NFKC would turn ② into "2", which reads as a card number)."""
-    return "".join(
-        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else (" " if ch == "\u3000" else ch)
-        for ch in text
-    )
+    return text.translate(_FOLD_WIDTH)
+
+
+_FOLD_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: " "}
 
 
 _WS = re.compile(r"\s+")

@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputError, NenpoError
 from pipeline.normalize.text import join_glyphs, nfkc
@@ -82,18 +83,24 @@ class TextLine:
     """Glyphs sharing one baseline, left to right, with their text assembled."""
 
     glyphs: list[Glyph]
-    text: str = ""
+    # The text is assembled when first asked for: table code groups glyphs into lines
+    # only to see which glyphs sit side by side.
+    _text: str | None = field(default=None, repr=False, compare=False)
     # The ink's horizontal extent, found once: layout code asks for it thousands of times.
     _x0: float = field(default=0.0, repr=False, compare=False)
     _x1: float = field(default=0.0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.glyphs.sort(key=lambda g: g.x0)
-        if not self.text:
-            self.text = join_glyphs(self.glyphs)
         ink = [g for g in self.glyphs if not g.text.isspace()]
         self._x0 = min(g.x0 for g in ink) if ink else self.glyphs[0].x0
         self._x1 = max(g.x1 for g in ink) if ink else self.glyphs[-1].x1
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = join_glyphs(self.glyphs)
+        return self._text
 
     @property
     def x0(self) -> float:
@@ -161,6 +168,8 @@ class PageLayout:
     # Ruled tables found on the page, by (region, stop lines): found where the page is
     # read (see prepare_page) and asked for again by the extractors.
     table_cache: dict[tuple, list] = field(default_factory=dict, repr=False)
+    # Grids built on the page by bbox: regions that overlap find the same tables.
+    grid_cache: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     @property
     def printed(self) -> int | None:

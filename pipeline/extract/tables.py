@@ -188,6 +188,16 @@ def regrid(page: PageLayout, table: Table, col_edges: Sequence[float]) -> Table:
 def _build_table(
     page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | None = None
 ) -> Table:
+    # A grid depends on nothing but the page and these arguments, and the page's
+    # tables are looked for in several regions (whole page, card bodies, indexes).
+    key = (tuple(bbox), None if forced_columns is None else tuple(forced_columns))
+    table = page.grid_cache.get(key)
+    if table is None:
+        table = page.grid_cache[key] = _grid_table(page, bbox, forced_columns)
+    return table
+
+
+def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | None) -> Table:
     x0, top, x1, bottom = bbox
     inner_h = [
         r

@@ -20,7 +20,7 @@ from pipeline.extract.sections import (
     heading_before,
 )
 from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
-from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets, squash
+from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets
 
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
 RESULTS_LABEL = re.compile(r"^[【\[［■◆〔]?事業実績[】\]］〕]?$")
@@ -252,7 +252,7 @@ def prepare_card_tables(page: PageLayout) -> None:
     # A body that runs on from the previous page counts once a 担当課 line closes it.
     open_from_page_top = True
     for ln in page.body_lines():
-        key = squash(ln.text)
+        key = ln.key
         if OVERVIEW_LABEL.match(key):
             top, labels, open_from_page_top = ln.bottom, [ln.top], False
         elif RESULTS_LABEL.match(key):

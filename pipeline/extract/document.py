@@ -17,6 +17,7 @@ import re
 import signal
 import statistics
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError, NenpoError
-from pipeline.normalize.text import join_glyphs, nfkc
+from pipeline.normalize.text import join_glyphs, nfkc, squash
 
 # Geometric tolerances, in PDF points.
 RULE_MAX_THICKNESS = 2.0  # a filled rect thinner than this is a ruling, not a shape
@@ -89,6 +90,7 @@ class TextLine:
     # The ink's horizontal extent, found once: layout code asks for it thousands of times.
     _x0: float = field(default=0.0, repr=False, compare=False)
     _x1: float = field(default=0.0, repr=False, compare=False)
+    _key: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.glyphs.sort(key=lambda g: g.x0)
@@ -101,6 +103,13 @@ class TextLine:
         if self._text is None:
             self._text = join_glyphs(self.glyphs)
         return self._text
+
+    @property
+    def key(self) -> str:
+        """The text without whitespace, NFKC: what labels are matched against."""
+        if self._key is None:
+            self._key = squash(self.text)
+        return self._key
 
     @property
     def x0(self) -> float:
@@ -170,6 +179,7 @@ class PageLayout:
     table_cache: dict[tuple, list] = field(default_factory=dict, repr=False)
     # Grids built on the page by bbox: regions that overlap find the same tables.
     grid_cache: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    _size_counts: Counter[float] | None = field(default=None, repr=False)
 
     @property
     def printed(self) -> int | None:
@@ -184,6 +194,12 @@ class PageLayout:
         if self._lines is None:
             self._lines = build_lines(self.glyphs)
         return self._lines
+
+    def size_counts(self) -> Counter[float]:
+        """How many glyphs of each size (to 0.1 pt) the page has."""
+        if self._size_counts is None:
+            self._size_counts = Counter(round(g.size, 1) for g in self.glyphs)
+        return self._size_counts
 
     def body_lines(self) -> list[TextLine]:
         """Text lines without the page-label footer."""

@@ -89,7 +89,7 @@ def prepare_index_tables(page: PageLayout) -> None:
     """Find the tables under the page's index labels where the page is read (see
     report.prepare_page); the index, read later across pages, finds them cached."""
     for ln in page.body_lines():
-        if INDEX_LABEL.match(squash(ln.text)):
+        if INDEX_LABEL.match(ln.key):
             find_tables(page, index_region(page, ln.bottom))
 
 

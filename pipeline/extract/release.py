@@ -32,7 +32,7 @@ def identify_release(doc: Document) -> Release:
         fy = find_fiscal_year(text)
         if fy is None:
             continue
-        title = next((ln.text for ln in lines if TITLE_MARK in squash(ln.text)), "")
+        title = next((ln.text for ln in lines if TITLE_MARK in ln.key), "")
         return Release(fy.year, fy.era, fy.label, title.strip(), page.number)
     raise LayoutError(
         f"{doc.path}: no cover with a '<era>N年度 …{TITLE_MARK}' title in the first {COVER_PAGES} pages;"

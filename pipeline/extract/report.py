@@ -32,10 +32,12 @@ class ReportExtraction:
 def prepare_page(page: PageLayout) -> None:
     """The page-local part of extraction, done where each page is read (in the
     workers with --jobs): lines, glyph index, the page's ruled tables and those of
-    the card bodies and program indexes it holds. Everything it finds is cached on the layout."""
+    the card bodies and program indexes it holds, its glyph sizes. Everything it
+    finds is cached on the layout."""
     prepare_page_tables(page)
     prepare_card_tables(page)
     prepare_index_tables(page)
+    page.size_counts()
 
 
 def extract_report(doc: Document) -> ReportExtraction:
@@ -69,5 +71,7 @@ def extract_report(doc: Document) -> ReportExtraction:
 
 def body_text_size(doc: Document) -> float:
     """The body text size: the most common glyph size of the document."""
-    counts = Counter(round(g.size, 1) for page in doc.pages for g in page.glyphs)
+    counts: Counter[float] = Counter()
+    for page in doc.pages:
+        counts.update(page.size_counts())
     return max(counts, key=counts.__getitem__) if counts else 10.0

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.document import Document, PageLayout, TextLine
-from pipeline.normalize.text import squash
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # A heading is a circled number and a sentence; "⑥ ⑦" column headers are not.
@@ -25,7 +24,7 @@ class PlacedLine:
 
     @property
     def key(self) -> str:
-        return squash(self.line.text)
+        return self.line.key
 
 
 @dataclass(slots=True)

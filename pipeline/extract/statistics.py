@@ -133,14 +133,14 @@ def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtract
             if m:
                 anchors.append((ln, f"表{m.group(1)}", ln.text.strip()))
                 continue
-            d = DEFINITION_HEADING.match(squash(ln.text))
+            d = DEFINITION_HEADING.match(ln.key)
             if d:
                 anchors.append((ln, d.group(1), d.group(1)))
                 continue
             if len(squash(text)) <= 40 and captions_table(ln, tables) is not None:
                 # An unnumbered table under a caption, e.g. a 要綱's 別表: named by the
                 # 別表 label printed over its caption, else by the caption.
-                label = squash(lines[i - 1].text) if i else ""
+                label = lines[i - 1].key if i else ""
                 anchors.append((ln, label if ANNEX.match(label) else squash(text), text))
         used_sources: set[float] = set()
         for ln, table_id, caption in anchors:

@@ -148,18 +148,22 @@ def funding_sum(programs: list[dict]) -> list[Finding]:
     return out
 
 
-def subtotals(programs: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
+def subtotals(programs: list[dict], totals: list[dict]) -> list[Finding]:
     out = []
+    by_policy: dict[object, list[dict]] = {}
+    for r in programs:
+        if not pd.isna(r["policy_no"]):
+            by_policy.setdefault(r["policy_no"], []).append(r)
     for kind, check, only_own in (
         ("subtotal", "programs.subtotal", True),
         ("subtotal_incl_repost", "programs.subtotal_incl_repost", False),
     ):
-        for t in _records(totals[totals["kind"] == kind]):
-            rows = programs[programs["policy_no"] == t["policy_no"]]
+        for t in (t for t in totals if t["kind"] == kind):
+            rows = [] if pd.isna(t["policy_no"]) else by_policy.get(t["policy_no"], [])
             if only_own:
-                rows = rows[~rows["is_repost"].astype(bool)]
+                rows = [r for r in rows if not _flag(r["is_repost"])]
             for col in MONEY:
-                s = int(rows[col].fillna(0).sum())
+                s = sum(_n(r[col]) for r in rows)
                 if s != _n(t[col]):
                     out.append(
                         _finding(
@@ -168,10 +172,10 @@ def subtotals(programs: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
                             t,
                         )
                     )
-    for t in _records(totals[totals["kind"] == "total"]):
-        subs = totals[totals["kind"] == "subtotal"]
+    subs = [t for t in totals if t["kind"] == "subtotal"]
+    for t in (t for t in totals if t["kind"] == "total"):
         for col in MONEY:
-            s = int(subs[col].fillna(0).sum())
+            s = sum(_n(u[col]) for u in subs)
             if s != _n(t[col]):
                 out.append(
                     _finding(
@@ -217,10 +221,13 @@ def repost_consistency(programs: list[dict]) -> list[Finding]:
     return out
 
 
-def index_subtotal(index: pd.DataFrame, totals: pd.DataFrame) -> list[Finding]:
+def index_subtotal(index: list[dict], totals: list[dict]) -> list[Finding]:
     out = []
-    for t in _records(totals[totals["kind"] == "index_subtotal"]):
-        s = int(index[index["section"] == t["section"]]["budget_kyen"].fillna(0).sum())
+    by_section: dict[object, int] = {}
+    for r in index:
+        by_section[r["section"]] = by_section.get(r["section"], 0) + _n(r["budget_kyen"])
+    for t in (t for t in totals if t["kind"] == "index_subtotal"):
+        s = by_section.get(t["section"], 0)
         if s != _n(t["budget_kyen"]):
             out.append(
                 _finding(
@@ -432,11 +439,12 @@ def reconcile(frames: dict[str, pd.DataFrame]) -> list[Finding]:
         frames[k] for k in ("program_cards", "programs", "program_totals", "program_index")
     )
     card_rows, program_rows, index_rows = _records(cards), _records(programs), _records(index)
+    total_rows = _records(totals)
     return [
         *funding_sum(program_rows),
-        *subtotals(programs, totals),
+        *subtotals(program_rows, total_rows),
         *repost_consistency(program_rows),
-        *index_subtotal(index, totals),
+        *index_subtotal(index_rows, total_rows),
         *index_vs_cards(index_rows, card_rows),
         *index_vs_program_list(index_rows, program_rows),
         *coverage(card_rows, program_rows, index_rows),

@@ -52,6 +52,11 @@ def write_partition(
 def _is_missing(v: object) -> bool:
     if v is None or v is pd.NA:
         return True
+    # Every value of every dataset passes here: settle the common types without pandas.
+    if isinstance(v, float):
+        return v != v  # NaN
+    if isinstance(v, (str, int, list, tuple)):
+        return False
     try:
         return bool(pd.isna(v)) if not isinstance(v, (list, tuple)) else False
     except (TypeError, ValueError):

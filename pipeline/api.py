@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +21,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.errors import InputError, ValidationFailed
-from pipeline.extract.document import DEFAULT_LIMITS, Document, Limits, file_sha256, open_document
+from pipeline.extract.document import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    file_sha256,
+    open_document,
+    shutdown_workers,
+    worker_pool,
+)
 from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report, prepare_page
 from pipeline.faults import fault_point
@@ -40,7 +49,14 @@ from pipeline.validate.checks import (
     schema_findings,
 )
 from pipeline.validate.reconcile import reconcile
-from pipeline.validate.report import build_report, render_crops, render_html, write_json
+from pipeline.validate.report import (
+    build_report,
+    crop_keys,
+    render_crops,
+    render_html,
+    render_regions,
+    write_json,
+)
 from pipeline.validate.statistics import statistics_findings
 from pipeline.write.parquet import (
     clean_stale_staging,
@@ -54,6 +70,8 @@ from pipeline.write.parquet import (
 from schemas import DATASETS, MODULES
 
 Progress = Callable[[str], None]
+# Fewer crops than this per job render here: a few milliseconds each, not worth a hand-off.
+MIN_CROPS_PER_JOB = 4
 
 
 @dataclass
@@ -169,12 +187,49 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _write_reports(folder: Path, report: dict, pdf: Path | None) -> None:
+def _write_reports(folder: Path, report: dict, crops: dict) -> None:
     write_json(folder / "report.json", report)
-    cases = [case for check in report["checks"] for case in check["cases"]]
-    (folder / "report.html").write_text(
-        render_html(report, render_crops(pdf, cases)), encoding="utf-8"
-    )
+    (folder / "report.html").write_text(render_html(report, crops), encoding="utf-8")
+
+
+def _report_cases(report: dict) -> list[dict]:
+    return [case for check in report["checks"] for case in check["cases"]]
+
+
+def _start_crops(pdf: Path, report: dict, jobs: int) -> Callable[[], dict]:
+    """Start rendering the report's page crops; call the result to have them.
+
+    With several jobs the kept workers render them (split by page) while this
+    process writes the datasets; a pool that broke meanwhile is not worth failing a
+    run over: the crops are then rendered here.
+    """
+    keys = crop_keys(_report_cases(report))
+    if jobs <= 1 or len(keys) < MIN_CROPS_PER_JOB * jobs:
+        return lambda: render_regions(pdf, keys)
+    by_page: dict[int, list] = {}
+    for key in keys:
+        by_page.setdefault(key[0], []).append(key)
+    parts: list[list] = [[] for _ in range(jobs)]
+    for page_keys in sorted(by_page.values(), key=len, reverse=True):
+        min(parts, key=len).extend(page_keys)
+    try:
+        pool = worker_pool(jobs)
+        futures = [pool.submit(render_regions, pdf, part) for part in parts if part]
+    except BrokenProcessPool:
+        shutdown_workers()
+        return lambda: render_regions(pdf, keys)
+
+    def collect() -> dict:
+        crops: dict = {}
+        try:
+            for future in futures:
+                crops.update(future.result())
+        except BrokenProcessPool:
+            shutdown_workers()
+            return render_regions(pdf, keys)
+        return crops
+
+    return collect
 
 
 def run_release(
@@ -217,26 +272,11 @@ def run_release(
         quarantine: dict[str, dict] = {}
         for name, rows in sorted(failed.items()):
             rel = partition_dir(Path("_quarantine"), name, fy)
-            write_quarantine(frames[name], rows, staging / rel, {**metadata, "dataset": name})
             quarantine[name] = {
                 "path": str(rel / "part-0.parquet"),
                 "href": f"../../{rel.as_posix()}/part-0.parquet",
                 "rows": len(rows),
             }
-            rels.append(rel)
-        if publishing:
-            for name, module in MODULES.items():
-                rel = partition_dir(Path(), name, fy)
-                keep = frames[name].drop(index=list(failed.get(name, {})))
-                write_partition(
-                    keep,
-                    DATASETS[name],
-                    module.ARROW_TYPES,
-                    module.SORT_KEYS,
-                    staging / rel,
-                    {**metadata, "dataset": name},
-                )
-                rels.append(rel)
         report_rel = partition_dir(Path(), "_validation", fy)
         report = build_report(
             source_file=pdf.name,
@@ -252,8 +292,26 @@ def run_release(
             allow_errors=allow_errors,
             quarantine=quarantine,
         )
+        crops = _start_crops(pdf, report, jobs)  # rendered while the datasets are written
+        for name, rows in sorted(failed.items()):
+            rel = partition_dir(Path("_quarantine"), name, fy)
+            write_quarantine(frames[name], rows, staging / rel, {**metadata, "dataset": name})
+            rels.append(rel)
+        if publishing:
+            for name, module in MODULES.items():
+                rel = partition_dir(Path(), name, fy)
+                keep = frames[name].drop(index=list(failed.get(name, {})))
+                write_partition(
+                    keep,
+                    DATASETS[name],
+                    module.ARROW_TYPES,
+                    module.SORT_KEYS,
+                    staging / rel,
+                    {**metadata, "dataset": name},
+                )
+                rels.append(rel)
         say("rendering the validation report")
-        _write_reports(staging / report_rel, report, pdf)
+        _write_reports(staging / report_rel, report, crops())
         rels.append(report_rel)
         fault_point("staged")
         stale_quarantine = [
@@ -327,7 +385,7 @@ def validate_release(
     folder = partition_dir(out, "_validation", fiscal_year)
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    _write_reports(tmp, report, pdf)
+    _write_reports(tmp, report, render_crops(pdf, _report_cases(report)))
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
     return report

@@ -17,7 +17,7 @@ import pytest
 from pipeline.api import read_report, run_release
 from pipeline.cli import Progress
 from pipeline.errors import ValidationFailed
-from tests.conftest import ROOT
+from tests.conftest import EDITIONS, ROOT
 from tests.render import CardSpec, Style, render
 from tests.sample_cards import specs
 
@@ -312,3 +312,37 @@ def test_cli_exits_1_with_one_line_when_validation_blocks(tmp_path: Path) -> Non
         and "report.html" in lines[0]
     )
     assert r.stdout == ""
+
+
+def test_crops_rendered_by_the_workers_equal_those_rendered_here(curated) -> None:
+    from pipeline.api import _report_cases, _start_crops
+    from pipeline.validate.report import render_crops
+
+    edition, out, result = curated
+    report = read_report(result.fiscal_year, out)
+    pdf = EDITIONS[edition][0]
+    here = render_crops(pdf, _report_cases(report))
+    assert len(here) >= 8  # enough for the hand-off to two workers
+    assert _start_crops(pdf, report, 2)() == here
+
+
+def test_crops_fall_back_to_this_process_when_the_workers_break(
+    curated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import pipeline.api as api
+    from pipeline.validate.report import render_crops
+
+    class BrokenPool:
+        def submit(self, *args: object) -> Future:
+            future: Future = Future()
+            future.set_exception(BrokenProcessPool("killed"))
+            return future
+
+    edition, out, result = curated
+    report = read_report(result.fiscal_year, out)
+    pdf = EDITIONS[edition][0]
+    monkeypatch.setattr(api, "worker_pool", lambda jobs: BrokenPool())
+    assert api._start_crops(pdf, report, 2)() == render_crops(pdf, api._report_cases(report))

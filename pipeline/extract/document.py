@@ -637,9 +637,10 @@ _WORKER_PDF: dict = {}  # a pool worker's open PDF, kept between its page ranges
 _POOL: dict = {}  # this process's page-reading workers, kept between releases
 
 
-def _worker_pool(jobs: int) -> ProcessPoolExecutor:
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
     """The workers, started once per process and reused by every later release: forked
-    while the process is still lean, and no start-up cost per release."""
+    while the process is still lean, and no start-up cost per release. Later stages
+    may hand them work that needs no page layout (see api: the report's page crops)."""
     pool = _POOL.get("pool")
     if pool is not None and _POOL["jobs"] == jobs and _POOL["pid"] == os.getpid():
         return pool
@@ -673,7 +674,7 @@ def _read_pages_in_pool(
     done = 0
 
     def submit_all() -> dict:
-        pool = _worker_pool(jobs)
+        pool = worker_pool(jobs)
         return {
             pool.submit(_read_chunk, path, chunk, limits, prepare): i
             for i, chunk in enumerate(chunks)

@@ -11,7 +11,7 @@ import base64
 import html
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.records import Finding
@@ -116,21 +116,31 @@ def write_json(path: Path, report: dict) -> None:
 # -- crops ----------------------------------------------------------------------
 
 
-def render_crops(pdf: Path | None, cases: Iterable[dict]) -> dict[tuple, str]:
+CropKey = tuple[int, tuple[float, ...]]  # (physical page, bbox)
+
+
+def render_crops(pdf: Path | None, cases: Iterable[dict]) -> dict[CropKey, str]:
     """PNG data URIs of the page region around each case's bbox, highlighted."""
-    if pdf is None or not Path(pdf).is_file():
+    return render_regions(pdf, crop_keys(cases))
+
+
+def crop_keys(cases: Iterable[dict]) -> list[CropKey]:
+    """The regions the report shows: one per distinct (page, bbox), at most MAX_CROPS."""
+    wanted: dict[CropKey, None] = {}
+    for c in cases:
+        if c["page"] and c["bbox"]:
+            wanted.setdefault((c["page"], tuple(c["bbox"])), None)
+    return list(wanted)[:MAX_CROPS]
+
+
+def render_regions(pdf: Path | None, wanted: Sequence[CropKey]) -> dict[CropKey, str]:
+    """PNG data URIs of the given regions, each highlighted (see render_crops)."""
+    if pdf is None or not Path(pdf).is_file() or not wanted:
         return {}
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    wanted = []
-    for c in cases:
-        if c["page"] and c["bbox"]:
-            key = (c["page"], tuple(c["bbox"]))
-            if key not in wanted:
-                wanted.append(key)
-    wanted = wanted[:MAX_CROPS]
-    out: dict[tuple, str] = {}
+    out: dict[CropKey, str] = {}
     doc = pdfium.PdfDocument(str(pdf))
     try:
         by_page: dict[int, list[tuple]] = {}

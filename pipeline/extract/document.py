@@ -37,7 +37,10 @@ FOOTER_ZONE = 0.88  # page labels sit below this fraction of the page height
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets every field through object.__setattr__, which
+# doubled the cost of building and of unpickling the ~600 glyphs of every page.
+# Nothing assigns to a glyph once read.
+@dataclass(slots=True)
 class Glyph:
     text: str
     x0: float

@@ -25,6 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.page import fix_fontname_bytes
+
 from pipeline.errors import InputError, NenpoError
 from pipeline.normalize.text import join_glyphs, nfkc, squash
 
@@ -325,8 +332,6 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     conversion costs about a quarter of the parse, and nenpo needs seven fields.
     tests/test_document.py proves the result identical to pdfplumber's objects.
     """
-    from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
-    from pdfplumber.page import fix_fontname_bytes
 
     height = page.height
     mb_x0, mb_top = page.mediabox[:2]
@@ -547,8 +552,6 @@ def open_document(
     read (in the worker), so per-page work such as finding lines and tables is
     parallel too; its results must live on the layout, which is pickled back.
     """
-    import pdfplumber
-
     path = Path(path)
     check_input_file(path, limits)
     current = [0]  # the page being read, for the timeout message
@@ -625,8 +628,6 @@ def _read_chunk(
 def _worker_pdf(path: Path):  # noqa: ANN202 - pdfplumber.PDF
     """A worker keeps its PDF open between page ranges (reopening would parse the
     document's fonts again); a rewritten file is opened anew."""
-    import pdfplumber
-
     stat = path.stat()
     source = (str(path), stat.st_mtime_ns, stat.st_size)
     if _WORKER_PDF.get("source") != source:
@@ -714,9 +715,6 @@ def _read_pages_in_pool(
 
 def _guarded(path: Path, limits: Limits, read, current_page=lambda: 0):  # noqa: ANN001, ANN202
     """Run `read`, turning the parser's many failures into one clear InputError."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
     try:
         return read()

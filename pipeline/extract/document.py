@@ -526,7 +526,10 @@ PagePrep = Callable[[PageLayout], None]
 
 # Fewer pages than this are read in-process: starting workers would cost more than it saves.
 MIN_PAGES_PER_JOB = 8
-CHUNKS_PER_JOB = 4  # ranges per worker, so a slow range does not leave a core idle
+# Ranges per worker: the last range to finish leaves the other cores idle meanwhile,
+# so ranges are short (a worker keeps its PDF open, so a range costs little more
+# than its pages).
+CHUNKS_PER_JOB = 8
 
 
 def usable_cores() -> int:

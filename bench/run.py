@@ -14,6 +14,16 @@ other in one process (what `nenpo run` does for ten PDFs under raw/), to show
 that time grows linearly and memory does not grow at all. Prints the ratios b/a
 and c/a, pages/s and peak RSS, and writes bench/results.json.
 
+The machine's speed drifts by tens of percent within minutes, so the measurements
+go in rounds (a, a', b, c, and in some rounds the long input too), and each ratio
+is the median over rounds of the ratio within a round; the fastest times and
+their ratios are kept beside them.
+
+Each child imports its libraries before its clock starts (pdfplumber for a,
+pipeline.api for b and c): the figures are the work of a run, not of starting
+Python. Run it with the interpreter of a plain install (`pip install -e .`, as
+the README's first command does): see installed_versions().
+
     python bench/run.py [PDF] [--jobs N] [--repeat R] [--scale K] [--repeat-long R]
 """
 
@@ -133,30 +143,98 @@ def summarize(runs: list[dict]) -> dict:
     }
 
 
-def run_suite(pdf: str, times: int, jobs: int, repeat: int, pages: int) -> dict:
-    # Rounds of a, b, c in turn: this machine's speed drifts by tens of percent over
-    # minutes, and interleaving keeps the drift out of the ratios.
-    runs: dict[str, list[dict]] = {"a": [], "a_par": [], "b": [], "c": []}
-    for _ in range(repeat):
-        runs["a"].append(measure(BARE, pdf, str(times)))
-        runs["a_par"].append(measure(BARE_PARALLEL, pdf, str(times), str(jobs)))
-        for key, n in (("b", 1), ("c", jobs)):
-            with tempfile.TemporaryDirectory() as out:
-                runs[key].append(measure(NENPO, pdf, str(times), out, str(n)))
+def measure_round(pdf: str, times: int, jobs: int, runs: dict[str, list[dict]]) -> None:
+    """One measurement each of a, a', b and c, in turn."""
+    runs["a"].append(measure(BARE, pdf, str(times)))
+    runs["a_par"].append(measure(BARE_PARALLEL, pdf, str(times), str(jobs)))
+    for key, n in (("b", 1), ("c", jobs)):
+        with tempfile.TemporaryDirectory() as out:
+            runs[key].append(measure(NENPO, pdf, str(times), out, str(n)))
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def paired(num: list[dict], den: list[dict]) -> float:
+    """The median over rounds of one measurement's time over another's from the same round."""
+    return round(median([n["seconds"] / d["seconds"] for n, d in zip(num, den, strict=True)]), 2)
+
+
+def suite_result(runs: dict[str, list[dict]], jobs: int, total_pages: int) -> dict:
     a, a_par, b, c = (summarize(runs[k]) for k in ("a", "a_par", "b", "c"))
-    total_pages = pages * times
     for r in (a, a_par, b, c):
         r["pages_per_s"] = round(total_pages / r["seconds"], 1)
     return {
         "pages": total_pages,
+        "rounds": len(runs["a"]),
         "bare_pdfplumber": a,
         f"bare_pdfplumber_{jobs}_processes": a_par,
         "nenpo_jobs_1": b,
         f"nenpo_jobs_{jobs}": c,
-        "ratio_b_a": round(b["seconds"] / a["seconds"], 2),
-        "ratio_c_a": round(c["seconds"] / a["seconds"], 2),
-        "ratio_bare_parallel_a": round(a_par["seconds"] / a["seconds"], 2),
+        # Each ratio is the median of the ratios within a round (a and b, c measured
+        # minutes apart could differ by the machine's drift alone); best_* divides the
+        # fastest times instead.
+        "ratio_b_a": paired(runs["b"], runs["a"]),
+        "ratio_c_a": paired(runs["c"], runs["a"]),
+        "ratio_bare_parallel_a": paired(runs["a_par"], runs["a"]),
+        "best_ratio_b_a": round(b["seconds"] / a["seconds"], 2),
+        "best_ratio_c_a": round(c["seconds"] / a["seconds"], 2),
     }
+
+
+def growth_result(
+    short: dict[str, list[dict]], long: dict[str, list[dict]], long_at: list[int], scale: int
+) -> dict:
+    """How time and memory grow from 1x to the long input, round by round: each long
+    run against the 1x run of its own round, and against the bare parser's growth in
+    that round (how much of the figure is the machine drifting rather than nenpo)."""
+    out: dict[str, dict[str, float]] = {}
+    bare = [long["a"][j]["seconds"] / short["a"][i]["seconds"] for j, i in enumerate(long_at)]
+    out["bare_pdfplumber"] = {"time": round(median(bare), 2)}
+    for key, name in (("b", "nenpo_jobs_1"), ("c", "nenpo_jobs_n")):
+        times = [long[key][j]["seconds"] / short[key][i]["seconds"] for j, i in enumerate(long_at)]
+        out[name] = {
+            "time": round(median(times), 2),
+            "time_relative_to_bare": round(
+                median([t / g * scale for t, g in zip(times, bare, strict=True)]), 2
+            ),
+            "peak_rss": round(
+                max(r["peak_rss_mb"] for r in long[key])
+                / max(r["peak_rss_mb"] for r in short[key]),
+                2,
+            ),
+        }
+    return out
+
+
+def run_suites(
+    pdf: str, jobs: int, repeat: int, scale: int, repeat_long: int, pages: int
+) -> tuple[dict, dict, dict]:
+    """The 1x and the long input, measured in the same stretch of time.
+
+    This machine's speed drifts by tens of percent over minutes: every ratio compares
+    measurements taken in alternation (a, a', b, c in each round), and the long
+    input's rounds are spread among the short ones rather than run after them, so
+    that the growth figure compares like with like.
+    """
+    keys = ("a", "a_par", "b", "c")
+    short: dict[str, list[dict]] = {k: [] for k in keys}
+    long: dict[str, list[dict]] = {k: [] for k in keys}
+    long_rounds = {round(i * repeat / repeat_long) for i in range(repeat_long)}
+    long_at: list[int] = []  # the round of each long measurement
+    for r in range(max(repeat, repeat_long)):
+        measure_round(pdf, 1, jobs, short)
+        if r in long_rounds:
+            measure_round(pdf, scale, jobs, long)
+            long_at.append(r)
+    return (
+        suite_result(short, jobs, pages),
+        suite_result(long, jobs, pages * scale),
+        growth_result(short, long, long_at, scale),
+    )
 
 
 def usable_cores() -> int:
@@ -165,6 +243,30 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+def installed_versions() -> dict[str, str | None]:
+    """Versions of what the measurements depend on. pandera imports hypothesis when it
+    is installed (the test extras), which adds ~0.1 s to a process's first validation:
+    the figures in the README come from an install made as the README's first command
+    makes it (`pip install -e .`, no extras)."""
+    from importlib import metadata
+
+    out: dict[str, str | None] = {}
+    for name in (
+        "pdfplumber",
+        "pdfminer.six",
+        "pypdfium2",
+        "pandas",
+        "pandera",
+        "pyarrow",
+        "hypothesis",
+    ):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
 
 
 def main() -> None:
@@ -179,19 +281,10 @@ def main() -> None:
 
     with pdfplumber.open(args.pdf) as pdf:
         pages = len(pdf.pages)
-    one = run_suite(args.pdf, 1, args.jobs, args.repeat, pages)
-    many = run_suite(args.pdf, args.scale, args.jobs, args.repeat_long, pages)
-    # The bare parser's own growth over the same stretch of time says how much of a
-    # growth figure is this machine drifting (it does, by tens of percent) rather than nenpo.
-    bare_growth = many["bare_pdfplumber"]["seconds"] / one["bare_pdfplumber"]["seconds"]
-    growth: dict[str, dict[str, float]] = {"bare_pdfplumber": {"time": round(bare_growth, 2)}}
-    for key in ("nenpo_jobs_1", f"nenpo_jobs_{args.jobs}"):
-        t = many[key]["seconds"] / one[key]["seconds"]
-        growth[key] = {
-            "time": round(t, 2),
-            "time_relative_to_bare": round(t / bare_growth * args.scale, 2),
-            "peak_rss": round(many[key]["peak_rss_mb"] / one[key]["peak_rss_mb"], 2),
-        }
+    one, many, growth = run_suites(
+        args.pdf, args.jobs, args.repeat, args.scale, args.repeat_long, pages
+    )
+    growth[f"nenpo_jobs_{args.jobs}"] = growth.pop("nenpo_jobs_n")
     result = {
         "pdf": os.path.relpath(args.pdf, ROOT),
         "jobs": args.jobs,
@@ -204,14 +297,16 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
+        "packages": installed_versions(),
         "when": time.strftime("%Y-%m-%d"),
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(result, indent=2) + "\n")
     c_key = f"nenpo_jobs_{args.jobs}"
     par_key = f"bare_pdfplumber_{args.jobs}_processes"
+    print("ratios: median over rounds of the ratio within each round; times: the fastest")
     for label, r in (("1x", one), (f"{args.scale}x", many)):
         print(
-            f"{label} ({r['pages']} pages): bare {r['bare_pdfplumber']['seconds']}s, "
+            f"{label} ({r['pages']} pages, {r['rounds']} rounds): bare {r['bare_pdfplumber']['seconds']}s, "
             f"jobs=1 {r['nenpo_jobs_1']['seconds']}s (b/a {r['ratio_b_a']}), "
             f"jobs={args.jobs} {r[c_key]['seconds']}s (c/a {r['ratio_c_a']}), "
             f"bare over {args.jobs} processes {r[par_key]['seconds']}s ({r['ratio_bare_parallel_a']} of a); "

@@ -332,7 +332,6 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     conversion costs about a quarter of the parse, and nenpo needs seven fields.
     tests/test_document.py proves the result identical to pdfplumber's objects.
     """
-
     height = page.height
     mb_x0, mb_top = page.mediabox[:2]
     glyphs: list[Glyph] = []
@@ -718,7 +717,6 @@ def _read_pages_in_pool(
 
 def _guarded(path: Path, limits: Limits, read, current_page=lambda: 0):  # noqa: ANN001, ANN202
     """Run `read`, turning the parser's many failures into one clear InputError."""
-
     try:
         return read()
     except _PageTimeout as e:

@@ -269,9 +269,10 @@ def run_release(
             "pipeline_version": pipeline_version(),
             "fiscal_year": str(fy),
         }
+        quarantine_dirs = {name: partition_dir(Path("_quarantine"), name, fy) for name in failed}
         quarantine: dict[str, dict] = {}
         for name, rows in sorted(failed.items()):
-            rel = partition_dir(Path("_quarantine"), name, fy)
+            rel = quarantine_dirs[name]
             quarantine[name] = {
                 "path": str(rel / "part-0.parquet"),
                 "href": f"../../{rel.as_posix()}/part-0.parquet",
@@ -294,7 +295,7 @@ def run_release(
         )
         crops = _start_crops(pdf, report, jobs)  # rendered while the datasets are written
         for name, rows in sorted(failed.items()):
-            rel = partition_dir(Path("_quarantine"), name, fy)
+            rel = quarantine_dirs[name]
             write_quarantine(frames[name], rows, staging / rel, {**metadata, "dataset": name})
             rels.append(rel)
         if publishing:

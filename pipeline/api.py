@@ -30,11 +30,12 @@ from pipeline.extract.document import (
     shutdown_workers,
     worker_pool,
 )
+from pipeline.extract.health import ExtractionFacts
 from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report, prepare_page
 from pipeline.faults import fault_point
+from pipeline.findings import Finding, NotRun, Severity, Status
 from pipeline.records import (
-    Finding,
     card_rows,
     index_rows,
     indicator_rows,
@@ -42,13 +43,8 @@ from pipeline.records import (
     program_rows,
     statistics_rows,
 )
-from pipeline.validate.checks import (
-    card_content_findings,
-    card_numbering_findings,
-    page_sequence_findings,
-    schema_findings,
-)
-from pipeline.validate.reconcile import reconcile
+from pipeline.validate.checks import schema_findings
+from pipeline.validate.registry import CheckInput, CheckResult, blocks, run_checks
 from pipeline.validate.report import (
     build_report,
     crop_keys,
@@ -57,7 +53,6 @@ from pipeline.validate.report import (
     render_regions,
     write_json,
 )
-from pipeline.validate.statistics import statistics_findings
 from pipeline.write.parquet import (
     clean_stale_staging,
     new_staging,
@@ -80,7 +75,7 @@ class RunResult:
     fiscal_year: int
     era_label: str
     rows: dict[str, int]
-    findings: list[Finding]
+    results: list[CheckResult]
     published: bool
     out: Path
     report_path: Path
@@ -88,12 +83,42 @@ class RunResult:
     partitions: list[Path] = field(default_factory=list)
 
     @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        """Error cases, and a case for each check that could not run where it must."""
+        return errors_of(self.results)
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+def errors_of(results: list[CheckResult]) -> list[Finding]:
+    out = [f for r in results for f in r.findings if f.severity is Severity.ERROR]
+    for r in results:
+        if r.not_run is not None and blocks(r):
+            out.append(Finding(r.check.id, f"not run: {r.not_run.reason}", severity=Severity.ERROR))
+    return out
+
+
+@dataclass
+class Validation:
+    """The checks' verdict on a release's datasets."""
+
+    frames: dict[str, pd.DataFrame]  # coerced by their schemas
+    results: list[CheckResult]
+    failed: dict[str, dict[int, list[str]]]  # per dataset: failing row → schema check ids
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(blocks(r) for r in self.results)
 
 
 def pipeline_version() -> str:
@@ -117,8 +142,9 @@ def extract_release(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     jobs: int = 1,
-) -> tuple[dict[str, pd.DataFrame], list[Finding], Document, Release]:
-    """Read a report PDF into the rows of every dataset, with the extraction's findings.
+) -> tuple[dict[str, pd.DataFrame], ExtractionFacts, Document, Release]:
+    """Read a report PDF into the rows of every dataset, with what the document
+    announces and what the extractors reported (the facts the health checks judge).
 
     `jobs` processes read the pages (and find each page's lines and tables); the
     result does not depend on it.
@@ -133,10 +159,16 @@ def extract_release(
     )
     fault_point("read")
     say("extracting cards, tables and lists")
+    frames, facts, release = extract_document(doc)
+    return frames, facts, doc, release
+
+
+def extract_document(doc: Document) -> tuple[dict[str, pd.DataFrame], ExtractionFacts, Release]:
+    """The rows of every dataset from a read document, with the extraction's facts."""
     ex = extract_report(doc)
     fy = ex.release.fiscal_year
     cards = card_rows(ex.cards, fy)
-    indicators, findings = indicator_rows(ex.cards, fy, ex.release.era, ex.printed)
+    indicators, row_findings = indicator_rows(ex.cards, fy, ex.release.era, ex.printed)
     programs, list_totals = program_rows(ex.program_list, fy, ex.printed)
     index, index_totals = index_rows(ex.indexes, programs, fy, ex.printed)
     totals = (
@@ -145,8 +177,7 @@ def extract_release(
         else list_totals
     )
     statistics, figures = statistics_rows(ex.statistics, fy, ex.printed)
-    findings = [Finding("extract.layout", "warning", w) for w in ex.warnings] + findings
-    findings += page_sequence_findings([(p.number, p.printed) for p in doc.pages])
+    ex.facts.findings += row_findings
     frames = {
         "program_cards": cards,
         "indicators": indicators,
@@ -157,30 +188,26 @@ def extract_release(
         "figures": figures,
         "narrative": narrative_rows(ex.narrative, fy, ex.printed),
     }
-    return frames, findings, doc, ex.release
+    return frames, ex.facts, ex.release
 
 
 def validate_frames(
-    frames: dict[str, pd.DataFrame],
-) -> tuple[dict[str, pd.DataFrame], list[Finding], dict[str, dict[int, list[str]]]]:
-    """Schema checks of every dataset, then the cross-checks between them.
+    frames: dict[str, pd.DataFrame], facts: ExtractionFacts | None = None
+) -> Validation:
+    """Every registered check: the schemas, extraction health, the cross-checks.
 
-    Returns the coerced frames, all findings, and per dataset the failing rows
-    with their check ids.
+    Without `facts` (re-validating published data) the checks that need the PDF
+    are not run here.
     """
-    findings: list[Finding] = []
+    schema: dict[str, list[Finding]] = {}
     checked: dict[str, pd.DataFrame] = {}
     failed: dict[str, dict[int, list[str]]] = {}
     for name, df in frames.items():
-        checked[name], f, rows = schema_findings(name, df)
-        findings += f
+        checked[name], schema[name], rows = schema_findings(name, df)
         if rows:
             failed[name] = rows
-    findings += card_numbering_findings(frames["program_cards"])
-    findings += card_content_findings(frames["program_cards"])
-    findings += reconcile(frames)
-    findings += statistics_findings(frames["statistics"], frames["figures"])
-    return checked, findings, failed
+    results = run_checks(CheckInput(frames, facts, schema))
+    return Validation(checked, results, failed)
 
 
 def _now() -> str:
@@ -246,15 +273,15 @@ def run_release(
     """
     pdf, out = Path(pdf), Path(out)
     say = progress or (lambda _msg: None)
-    frames, findings, doc, release = extract_release(pdf, progress, limits, jobs)
+    frames, facts, doc, release = extract_release(pdf, progress, limits, jobs)
     # Every stage after extraction works from the frames: free the page layouts.
     sha256, printed = doc.sha256, {p.number: p.printed for p in doc.pages}
     del doc
     say("validating")
-    frames, check_findings, failed = validate_frames(frames)
+    validation = validate_frames(frames, facts)
+    frames, failed = validation.frames, validation.failed
     fault_point("validated")
-    findings += check_findings
-    has_errors = any(f.severity == "error" for f in findings)
+    has_errors = validation.has_errors
     publishing = not has_errors or allow_errors
     fy = release.fiscal_year
 
@@ -287,7 +314,7 @@ def run_release(
             pipeline_version=pipeline_version(),
             generated_at=_now(),
             rows={k: len(v) for k, v in frames.items()},
-            findings=findings,
+            results=validation.results,
             printed=printed,
             published=publishing,
             allow_errors=allow_errors,
@@ -326,7 +353,7 @@ def run_release(
         fiscal_year=fy,
         era_label=release.era_label,
         rows={k: len(v) for k, v in frames.items()},
-        findings=findings,
+        results=validation.results,
         published=publishing,
         out=out,
         report_path=out / report_rel / "report.json",
@@ -336,9 +363,11 @@ def run_release(
     if has_errors and not allow_errors:
         error = ValidationFailed(
             f"{pdf}: {len(result.errors)} validation error(s); nothing published, "
-            f"previous data kept (see {result.html_path})"
+            f"previous data kept (see {result.html_path}); failed: "
+            f"{', '.join(sorted({f.check for f in result.errors}))}"
         )
         error.report_path = result.report_path
+        error.result = result
         raise error
     return result
 
@@ -363,7 +392,10 @@ def validate_release(
     out = Path(out)
     frames = {name: load(name, years=[fiscal_year], out=out) for name in MODULES}
     meta = _dataset_metadata(out, "program_cards", fiscal_year)
-    _, findings, failed = validate_frames(frames)
+    results = validate_frames(frames).results
+    previous = _previous_report(out, fiscal_year)
+    if previous is not None:
+        results = carry_extraction_results(results, previous)
     printed: dict[int, int | None] = {}
     for df in frames.values():
         for page, label in zip(df.get("source_page", []), df.get("printed_page", []), strict=False):
@@ -377,7 +409,7 @@ def validate_release(
         pipeline_version=pipeline_version(),
         generated_at=_now(),
         rows={k: len(v) for k, v in frames.items()},
-        findings=findings,
+        results=results,
         printed=printed,
         published=True,
         allow_errors=False,
@@ -390,6 +422,44 @@ def validate_release(
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
     return report
+
+
+def _previous_report(out: Path, fiscal_year: int) -> dict | None:
+    try:
+        return read_report(fiscal_year, out)
+    except (InputError, ValueError):
+        return None
+
+
+def carry_extraction_results(results: list[CheckResult], previous: dict) -> list[CheckResult]:
+    """The checks that need the PDF itself, as the run that read it found them: published
+    data cannot be re-read, and a misread found then must not vanish now."""
+    before = {c.get("id"): c for c in previous.get("checks", []) if isinstance(c, dict)}
+    out = []
+    for r in results:
+        old = before.get(r.check.id)
+        if not r.check.from_extraction or old is None:
+            out.append(r)
+            continue
+        findings = [
+            Finding(
+                case.get("check") or r.check.id,
+                case.get("message", ""),
+                case.get("page"),
+                tuple(case["bbox"]) if case.get("bbox") else None,
+                case.get("dataset"),
+                key=case.get("key"),
+                observed=case.get("observed"),
+                expected=case.get("expected"),
+                severity=r.check.severity,
+            )
+            for case in old.get("cases", [])
+        ]
+        status = Status(old.get("status", "not_run"))
+        reason = old.get("not_run_reason")
+        not_run = NotRun(reason, bool(old.get("blocking"))) if reason else None
+        out.append(CheckResult(r.check, status, findings, not_run))
+    return out
 
 
 def read_report(fiscal_year: int, out: Path | str = "curated") -> dict:

@@ -150,6 +150,8 @@ def run(
             )
         except NenpoError as e:
             progress.done()
+            if getattr(e, "result", None) is not None:
+                _print_run(e.result)  # type: ignore[attr-defined]
             click.echo(f"nenpo: error: {_one_line(e)}", err=True)
             exit_code = max(exit_code, e.exit_code)
             continue
@@ -161,17 +163,33 @@ def run(
             exit_code = max(exit_code, 1)
             continue
         progress.done()
-        click.echo(f"{src.pdf} → {result.era_label} (fiscal_year {result.fiscal_year})")
-        for name, n in result.rows.items():
-            click.echo(f"  {name:<14} {n:>6} rows")
-        click.echo(f"  {len(result.warnings)} warning(s), {len(result.errors)} error(s)")
-        for f in result.warnings[:10]:
-            click.echo(f"    warning [{f.check}] {f.message}")
-        if len(result.warnings) > 10:
-            click.echo(f"    … {len(result.warnings) - 10} more in the report")
-        state_text = "published" if result.published else "NOT published"
-        click.echo(f"  {state_text} to {result.out}/ ; validation report: {result.html_path}")
+        _print_run(result)
+        if result.errors:  # published with --allow-errors: still not a clean run
+            exit_code = max(exit_code, 1)
     sys.exit(exit_code)
+
+
+SHOWN_PER_SEVERITY = 10
+
+
+def _print_run(result: api.RunResult) -> None:
+    """Rows per dataset, then the errors, then the warnings, by check, with their pages."""
+    click.echo(f"{result.source} → {result.era_label} (fiscal_year {result.fiscal_year})")
+    for name, n in result.rows.items():
+        click.echo(f"  {name:<14} {n:>6} rows")
+    click.echo(f"  {len(result.errors)} error(s), {len(result.warnings)} warning(s)")
+    for label, findings in (("error", result.errors), ("warning", result.warnings)):
+        ordered = sorted(findings, key=lambda f: (f.check, f.page or 0))
+        for f in ordered[:SHOWN_PER_SEVERITY]:
+            where = f" (PDF page {f.page})" if f.page is not None else ""
+            click.echo(f"    {label} [{f.check}]{where} {_one_line(f.message)}")
+        if len(ordered) > SHOWN_PER_SEVERITY:
+            click.echo(f"    … {len(ordered) - SHOWN_PER_SEVERITY} more {label}(s) in the report")
+    if result.published and result.errors:
+        state_text = "published DESPITE ERRORS (--allow-errors)"
+    else:
+        state_text = "published" if result.published else "NOT published"
+    click.echo(f"  {state_text} to {result.out}/ ; validation report: {result.html_path}")
 
 
 @cli.command()
@@ -233,11 +251,15 @@ def validate(year: int | None, out: Path, raw: Path) -> None:
 @OUT
 def report(year: int | None, out: Path) -> None:
     """Print the validation summary of published releases (all years, or YEAR)."""
+    failed = False
     try:
         for fy in _years(year, out):
-            _print_summary(api.read_report(fy, out), out)
+            report = api.read_report(fy, out)
+            _print_summary(report, out)
+            failed = failed or report.get("verdict") == "fail"
     except NenpoError as e:
         _fail(e)
+    sys.exit(1 if failed else 0)
 
 
 def _print_summary(report: dict, out: Path) -> None:
@@ -250,11 +272,19 @@ def _print_summary(report: dict, out: Path) -> None:
         q = f", {d['quarantined']} quarantined" if d["quarantined"] else ""
         click.echo(f"  {name:<14} {d['rows']:>6} rows{q}")
     click.echo(
-        f"  checks: {s['passed']} passed, {s['warned']} warned, {s['failed']} failed ({s['cases']} cases)"
+        f"  checks: {s['passed']} passed, {s['warned']} warned, {s['failed']} failed, "
+        f"{s.get('not_run', 0)} not run ({s['cases']} cases)"
     )
-    for c in report["checks"]:
-        if c["status"] != "pass":
-            click.echo(f"    {c['status']:<4} {c['id']} ({c['count']}): {c['description']}")
+    # Failures first (errors, then checks that could not run where they must), then warnings.
+    order = {"fail": 0, "not_run": 1, "warn": 2}
+    flagged = [c for c in report["checks"] if c["status"] != "pass"]
+    for c in sorted(flagged, key=lambda c: (order.get(c["status"], 3), c["id"])):
+        pages = sorted({case["page"] for case in c["cases"] if case.get("page") is not None})
+        where = f" PDF pages {', '.join(map(str, pages[:8]))}" + ("…" if len(pages) > 8 else "")
+        detail = c.get("not_run_reason") or c["description"]
+        click.echo(
+            f"    {c['status']:<4} {c['id']} ({c['count']}):{where if pages else ''} {detail}"
+        )
     html = Path(out) / "_validation" / f"fiscal_year={rel['fiscal_year']}" / "report.html"
     click.echo(f"  report: {html}")
 

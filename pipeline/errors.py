@@ -26,3 +26,4 @@ class ValidationFailed(NenpoError):
 
     exit_code = 1
     report_path = None  # the report that says why, when one was written
+    result = None  # the run's RunResult: what failed, for the summary

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -13,6 +12,7 @@ from pipeline.extract.index import ProgramIndex
 from pipeline.extract.narrative import Block
 from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
 from pipeline.extract.statistics import StatisticsExtraction
+from pipeline.findings import Finding
 from pipeline.normalize.era import era_to_year, parse_period, parse_year_label
 from pipeline.normalize.text import is_repost, name_similarity, nfkc, program_key
 from pipeline.normalize.values import parse_number, parse_value
@@ -38,18 +38,6 @@ def where(
         "bbox_x1": bbox[2],
         "bbox_bottom": bbox[3],
     }
-
-
-@dataclass(slots=True)
-class Finding:
-    """Something a reviewer should see: an id, a severity and where in the PDF."""
-
-    check: str
-    severity: str  # "error" | "warning"
-    message: str
-    page: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    dataset: str | None = None  # the dataset of the offending row, when there is one
 
 
 def period_years(
@@ -119,7 +107,6 @@ def indicator_rows(
                 findings.append(
                     Finding(
                         "indicator_header_years",
-                        "warning",
                         f"section {c.section} card {c.card_no} table {t_no}: header "
                         f"{table.period_labels} does not give increasing years; "
                         f"read by position as {years}",
@@ -137,7 +124,6 @@ def indicator_rows(
                     findings.append(
                         Finding(
                             "indicator_label_inherited",
-                            "warning",
                             f"section {c.section} card {c.card_no} table {t_no} row {r_no}: empty 項目名 cell; "
                             f"label taken from the row above ({previous_label!r})",
                             row.page,

@@ -53,6 +53,7 @@ class CardSpec:
     rows: list[list[str]]
     department_line: str
     extra_tables: list[tuple[list[str], list[list[str]]]] = field(default_factory=list)
+    truth_no: int | None = None  # the card of the golden data it was drawn from
 
 
 @dataclass

@@ -20,12 +20,14 @@ def specs() -> list[CardSpec]:
     truth = load_truth("fy2020")
     cards = {c["no"]: c for c in truth["policies"][0]["cards"]}
     out = []
-    for no in PICK:
+    # Numbered 1..n as a report numbers the cards under its heading.
+    for i, no in enumerate(PICK, start=1):
         c = cards[no]
         t = c["tables"][0]
         out.append(
             CardSpec(
-                no=no,
+                no=i,
+                truth_no=no,
                 name=c["name"],
                 budget=f"{c['budget']:,}",
                 overview=c["overview"],

@@ -40,7 +40,7 @@ def test_run_with_no_pdf_processes_raw_and_writes_readable_parquet(tmp_path: Pat
     assert "fiscal_year 2020" in r.stdout
     assert "program_cards" in r.stdout and "130 rows" in r.stdout
     assert "indicators" in r.stdout and "758 rows" in r.stdout
-    assert "19 warning(s), 0 error(s)" in r.stdout
+    assert "0 error(s), 19 warning(s)" in r.stdout
     cards = ds.dataset(out / "program_cards", format="parquet", partitioning="hive").to_table()
     assert cards.num_rows == 130
     assert set(cards.column("fiscal_year").to_pylist()) == {2020}

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from pipeline.api import load, validate_frames
-from pipeline.validate.reconcile import CHECKS, reconcile
+from pipeline.findings import CheckKind, Severity
+from pipeline.validate.reconcile import reconcile
+from pipeline.validate.registry import REGISTRY, check_of, reconciled
 from tests.conftest import EDITIONS, ROOT
 
 DATASETS = (
@@ -80,9 +82,9 @@ def test_checks_on_the_sample_editions(frames) -> None:
     for check, fragment in EXPECTED[edition]:
         assert any(f.check == check and fragment in f.message for f in findings), (check, fragment)
     assert all(f.page is not None for f in findings)
-    assert all(
-        f.severity == "warning" for f in findings
-    )  # the report's own disagreements never block
+    # The report's own disagreements never block: they are consistency warnings.
+    assert all(check_of(f.check).severity is Severity.WARNING for f in findings)
+    assert all(check_of(f.check).kind is CheckKind.CONSISTENCY for f in findings)
 
 
 def _altered(fr: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -134,11 +136,6 @@ def alter_index_subtotal(fr):
     t = fr["program_totals"]
     i = _first(t, t["kind"] == "index_subtotal")
     t.loc[i, "budget_kyen"] += 1
-
-
-def alter_card_count(fr):
-    c = fr["program_cards"]
-    fr["program_cards"] = c.drop(index=_first(c, c["section"] == "1"))
 
 
 def alter_card_name(fr):
@@ -208,7 +205,6 @@ ALTERATIONS = {
     "programs.total": alter_total,
     "programs.repost_consistency": alter_repost,
     "index.subtotal": alter_index_subtotal,
-    "index.card_count": alter_card_count,
     "index.card_name": alter_card_name,
     "index.card_budget": alter_card_budget,
     "index.card_page": alter_card_page,
@@ -223,7 +219,7 @@ ALTERATIONS = {
 
 def test_every_check_has_an_alteration() -> None:
     # The statistics and figure checks are altered in test_statistics.py.
-    reconciliation = {c for c in CHECKS if not c.startswith(("statistics.", "figures."))}
+    reconciliation = {c.id for c in REGISTRY.values() if c.fn is reconciled}
     assert set(ALTERATIONS) | {"names.repost_marker_width"} == reconciliation
 
 
@@ -251,8 +247,7 @@ def test_validate_frames_reports_schema_and_cross_checks_together(frames) -> Non
     altered = _altered(fr)
     alter_funding(altered)
     altered["programs"].loc[altered["programs"].index[1], "budget_kyen"] = -5
-    _, findings, _ = validate_frames(altered)
-    checks = {f.check for f in findings}
+    checks = {f.check for f in validate_frames(altered).findings}
     assert "programs.funding_sum" in checks
     assert any(c.startswith("schema.programs.budget_kyen") for c in checks)
 
@@ -288,9 +283,13 @@ def test_end_to_end_on_a_pdf_with_a_card_page_removed(tmp_path: Path) -> None:
     )
     status = {c["id"]: c["status"] for c in report["checks"]}
     assert status["document.page_sequence"] == "fail"
-    assert status["index.card_count"] == "warn"
-    assert status["cards.numbering"] == "warn"
+    assert status["index.card_found"] == "fail"
+    assert status["cards.numbering"] == "fail"
     cases = [case for c in report["checks"] for case in c["cases"]]
-    missing = [f for f in cases if f["check"] == "index.card_count" and "No.4 " in f["message"]]
-    assert missing and "no card 4 found (the index lists page 24)" in missing[0]["message"]
+    missing = [f for f in cases if f["check"] == "index.card_found" and "No.4 " in f["message"]]
+    assert (
+        missing
+        and "no card 4 of section 1 was found (the index lists printed page 24)"
+        in (missing[0]["message"])
+    )
     assert missing[0]["page"] == 22  # the index row, where a reviewer checks it

@@ -21,8 +21,14 @@ from tests.conftest import EDITIONS, ROOT
 from tests.render import CardSpec, Style, render
 from tests.sample_cards import specs
 
-CHECK_KEYS = {"id", "description", "severity", "datasets", "status", "count", "cases"}
-CASE_KEYS = {"message", "severity", "check", "dataset", "page", "printed_page", "bbox"}
+CHECK_KEYS = {
+    "id", "kind", "description", "severity", "datasets", "status", "blocking", "not_run_reason",
+    "count", "cases",
+}  # fmt: skip
+CASE_KEYS = {
+    "message", "severity", "check", "dataset", "page", "printed_page", "bbox", "key", "observed",
+    "expected", "other",
+}  # fmt: skip
 
 
 def test_report_json_structure(curated) -> None:
@@ -160,7 +166,8 @@ def test_errors_block_publishing_keep_previous_data_and_quarantine_rows(tmp_path
 
 def test_pdf_text_is_escaped_in_the_html(tmp_path: Path) -> None:
     out = tmp_path / "curated"
-    pdf = _mini(tmp_path, "x.pdf", name='<script>alert("x")</script>事業 & "quotes"')
+    # A 事業費 printed "-" is a warning whose case names the card.
+    pdf = _mini(tmp_path, "x.pdf", name='<script>alert("x")</script>事業 & "quotes"', budget="-")
     run_release(pdf, out=out)
     html = (out / "_validation" / "fiscal_year=2020" / "report.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;事業 &amp; &quot;quotes&quot;" in html
@@ -311,7 +318,12 @@ def test_cli_exits_1_with_one_line_when_validation_blocks(tmp_path: Path) -> Non
         and "validation error(s); nothing published" in lines[0]
         and "report.html" in lines[0]
     )
-    assert r.stdout == ""
+    # The summary on stdout names the failing checks first, with their pages.
+    out_lines = r.stdout.splitlines()
+    first_case = next(i for i, ln in enumerate(out_lines) if ln.startswith("    error ["))
+    assert "[indicator_header_years]" in r.stdout or "error [" in out_lines[first_case]
+    assert all("warning [" not in ln for ln in out_lines[:first_case])
+    assert "NOT published" in r.stdout
 
 
 def test_crops_rendered_by_the_workers_equal_those_rendered_here(curated) -> None:

@@ -178,7 +178,11 @@ def test_special_characters_from_the_pdf_stay_inert_in_json_and_html(tmp_path: P
     import json
 
     name = '"}]</script><img src=x onerror=alert(1)>\\u0000事業'
-    pdf = render(tmp_path / "x.pdf", [CardSpec(**{**specs()[0].__dict__, "name": name})], Style())
+    pdf = render(
+        tmp_path / "x.pdf",
+        [CardSpec(**{**specs()[0].__dict__, "name": name, "budget": "-"})],
+        Style(),
+    )
     r = nenpo("run", str(pdf), "--out", str(tmp_path / "curated"))
     assert r.returncode == 0, r.stderr
     folder = tmp_path / "curated" / "_validation" / "fiscal_year=2020"

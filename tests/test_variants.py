@@ -34,7 +34,7 @@ def assert_cards(pdf: Path, style_name: str) -> None:
         assert rows == expected_rows(spec), where
         assert card.tables[0].header == spec.header, where
         d = card.departments[0]
-        t = truth[spec.no]
+        t = truth[spec.truth_no]
         assert (d.department, d.group, d.note) == (
             t["department"],
             t["group"],

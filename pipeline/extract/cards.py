@@ -20,6 +20,7 @@ from pipeline.extract.sections import (
     heading_before,
 )
 from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
+from pipeline.findings import Finding
 from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets
 
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
@@ -80,7 +81,7 @@ class ProgramCard:
     printed_page: int | None
     end_page: int
     bbox: BBox
-    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def section(self) -> str:
@@ -90,9 +91,10 @@ class ProgramCard:
 @dataclass(slots=True)
 class CardExtraction:
     cards: list[ProgramCard]
-    warnings: list[str]
+    findings: list[Finding]
     inside: set[int]  # indices of the lines that belong to cards
     headings: list[HeadingGroup]
+    labels: int = 0  # 【事業概要】 labels found: the cards the document announces
 
 
 def find_card_anchors(lines: list[PlacedLine]) -> list[int]:
@@ -115,14 +117,19 @@ def find_card_header(lines: list[PlacedLine], anchor: int) -> int | None:
 
 def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
     anchors = find_card_anchors(lines)
-    warnings: list[str] = []
+    findings: list[Finding] = []
     starts: list[tuple[int, int]] = []  # (header index, anchor index)
     for a in anchors:
         h = find_card_header(lines, a)
         if h is None:
             pl = lines[a]
-            warnings.append(
-                f"page {pl.page.number}: 【事業概要】 without a numbered card header above it; card skipped"
+            findings.append(
+                Finding(
+                    "cards.header_found",
+                    "【事業概要】 without a numbered card header above it: the card was not read",
+                    pl.page.number,
+                    pl.line.bbox,
+                )
             )
             continue
         starts.append((h, a))
@@ -147,14 +154,20 @@ def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
     for card, (h, _) in zip(cards, starts, strict=True):
         group = heading_before(headings, h)
         if group is None:
-            card.warnings.append(
-                f"page {card.source_page}: card {card.card_no} comes before any policy heading"
+            card.findings.append(
+                Finding(
+                    "cards.section_found",
+                    f"card {card.card_no} comes before any policy heading: its section is unknown",
+                    card.source_page,
+                    card.bbox,
+                    key=f"card {card.card_no}",
+                )
             )
         else:
             card.policy_nos = tuple(group.nos)
     for c in cards:
-        warnings.extend(c.warnings)
-    return CardExtraction(cards, warnings, inside, headings)
+        findings.extend(c.findings)
+    return CardExtraction(cards, findings, inside, headings, len(anchors))
 
 
 def _build_card(
@@ -162,15 +175,24 @@ def _build_card(
 ) -> ProgramCard:
     head = lines[h:a]
     start_page = head[0].page
-    warnings: list[str] = []
+    findings: list[Finding] = []
     card_no, title_lines, name, budget_raw, budget, note = parse_card_header(
         [pl.line for pl in head]
     )
+    head_box = (head[0].line.x0, head[0].line.top, head[-1].line.x1, head[-1].line.bottom)
     body_end = end if end is not None else limit
     body = lines[a + 1 : body_end]
     dept_text = " ".join(pl.text for pl in lines[end:dept_stop]) if end is not None else None
     if dept_text is None:
-        warnings.append(f"page {start_page.number}: card {card_no} has no (担当課：…) line")
+        findings.append(
+            Finding(
+                "cards.department_line_found",
+                f"card {card_no} has no (担当課：…) line: where it ends is not known",
+                start_page.number,
+                head_box,
+                key=f"card {card_no}",
+            )
+        )
 
     # Tables, page by page, inside the body's vertical extent.
     label_ys: dict[int, list[float]] = {}
@@ -198,13 +220,23 @@ def _build_card(
     text_lines = [pl for pl in body if not in_table(pl)]
     split = next((i for i, pl in enumerate(text_lines) if RESULTS_LABEL.match(pl.key)), None)
     if split is None:
-        warnings.append(f"page {start_page.number}: card {card_no} has no 【事業実績】 label")
+        findings.append(
+            Finding(
+                "cards.results_label_found",
+                f"card {card_no} has no 【事業実績】 label: its results were not told from its overview",
+                start_page.number,
+                head_box,
+                key=f"card {card_no}",
+            )
+        )
         overview_lines, results_lines = text_lines, []
     else:
         overview_lines, results_lines = text_lines[:split], text_lines[split + 1 :]
     page_of = {p.number: p for p in pages}
-    tables, table_warnings = assemble_indicator_tables(raw_tables, body, page_of)
-    warnings += [f"card {card_no}: {w}" for w in table_warnings]
+    tables, table_findings = assemble_indicator_tables(raw_tables, body, page_of)
+    for f in table_findings:
+        f.key, f.message = f"card {card_no}", f"card {card_no}: {f.message}"
+    findings += table_findings
     departments = parse_department_line(dept_text) if dept_text else []
     x0 = min(pl.line.x0 for pl in head)
     x1 = max(pl.line.x1 for pl in head)
@@ -227,7 +259,7 @@ def _build_card(
         printed_page=start_page.printed,
         end_page=(lines[dept_stop - 1].page.number if dept_stop > a else start_page.number),
         bbox=(x0, head[0].line.top, x1, bottom),
-        warnings=warnings,
+        findings=findings,
     )
 
 
@@ -430,11 +462,11 @@ def _text_start_after(line: TextLine, marker: str) -> float | None:
 
 def assemble_indicator_tables(
     raw: list[Table], body: list[PlacedLine], pages: dict[int, PageLayout]
-) -> tuple[list[IndicatorTable], list[str]]:
+) -> tuple[list[IndicatorTable], list[Finding]]:
     """Turn grids into indicator tables; a headerless grid, or one repeating the
     header at the top of the next page, continues the table before it."""
     out: list[IndicatorTable] = []
-    warnings: list[str] = []
+    findings: list[Finding] = []
     for t in raw:
         header = header_texts(t)
         has_header = looks_like_header(header)
@@ -447,8 +479,16 @@ def assemble_indicator_tables(
                 # Unruled and headerless: its columns are those of the part it continues.
                 t = regrid(pages[t.page], t, prev.col_edges)
             if t.n_cols != len(prev.header):
-                warnings.append(
-                    f"page {t.page}: continued table has {t.n_cols} columns, expected {len(prev.header)}"
+                findings.append(
+                    Finding(
+                        "tables.continued_columns",
+                        f"a table continued from the page before has {t.n_cols} columns, "
+                        f"its start {len(prev.header)}",
+                        t.page,
+                        t.bbox,
+                        observed=t.n_cols,
+                        expected=len(prev.header),
+                    )
                 )
         elif has_header:
             label_cols = _label_columns(t)
@@ -457,7 +497,14 @@ def assemble_indicator_tables(
             )
             out.append(target)
         else:
-            warnings.append(f"page {t.page}: a table without a header row was skipped")
+            findings.append(
+                Finding(
+                    "tables.header_found",
+                    "a table without a header row (naming its periods) was not read",
+                    t.page,
+                    t.bbox,
+                )
+            )
             continue
         for r in range(start_row, t.n_rows):
             cells = [t.cell_at(r, j) for j in range(t.n_cols)]
@@ -470,7 +517,7 @@ def assemble_indicator_tables(
             if not any(labels) and not any(values):
                 continue
             target.rows.append(IndicatorRow(_join_labels(labels), values, t.page, t.row_boxes[r]))
-    return out, warnings
+    return out, findings
 
 
 def _join_labels(parts: list[str]) -> str:

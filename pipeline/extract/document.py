@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import logging
 import multiprocessing
 import os
 import re
@@ -190,6 +191,12 @@ class PageLayout:
     # Grids built on the page by bbox: regions that overlap find the same tables.
     grid_cache: dict[tuple, Any] = field(default_factory=dict, repr=False)
     _size_counts: Counter[float] | None = field(default=None, repr=False)
+    # What the page's text layer could not give: glyphs without a character (per font:
+    # count and a sample), glyphs dropped because they are not upright, and what the
+    # parser logged while reading the page (data loss, decoding failures).
+    unmapped: dict[str, list] = field(default_factory=dict, repr=False)
+    not_upright: int = 0
+    parser_messages: list[str] = field(default_factory=list, repr=False)
 
     @property
     def printed(self) -> int | None:
@@ -338,6 +345,8 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     line_pieces: list[Rule] = []  # lines before rects, as pdfplumber lists them
     pieces: list[Rule] = []
     fills: list[Fill] = []
+    unmapped: dict[str, list] = {}
+    not_upright = 0
     pending = [iter(page.layout._objs)]
     while pending:
         obj = next(pending[-1], None)
@@ -349,11 +358,18 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
             continue
         if isinstance(obj, LTChar):
             text = obj.get_text()
-            if not obj.upright or not text:
+            if not text:
                 continue
+            font = obj.fontname
+            if not obj.upright:
+                not_upright += 1  # said, never dropped silently: see extract/health.py
+                continue
+            if is_unmapped_text(text):
+                name = fix_fontname_bytes(font) if isinstance(font, bytes) else str(font)
+                entry = unmapped.setdefault(name, [0, text])
+                entry[0] += 1
             top = (height - obj.y1) + mb_top
             bottom = (height - obj.y0) + mb_top
-            font = obj.fontname
             glyphs.append(
                 Glyph(
                     text=text,
@@ -391,9 +407,51 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
         glyphs=glyphs,
         rules=_merge_rules(line_pieces + pieces),
         fills=fills,
+        unmapped=unmapped,
+        not_upright=not_upright,
     )
     layout.label = find_page_label(layout)
     return layout
+
+
+def is_unmapped_text(text: str) -> bool:
+    """A glyph the text layer cannot name: "(cid:NN)" (a font without a ToUnicode map),
+    U+FFFD, or a private-use code point."""
+    if len(text) > 1:
+        return text.startswith("(cid:")
+    code = ord(text)
+    return code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code >= 0xF0000
+
+
+class ParserLog(logging.Handler):
+    """Collects what pdfminer logs (WARNING and above) while it is attached, so that
+    data loss and decoding failures become findings on their page, not stderr noise."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.messages.append(" ".join(record.getMessage().split())[:300])
+        except Exception:  # noqa: BLE001 - a malformed log record is not worth a failed run
+            self.messages.append(str(record.msg)[:300])
+
+    def __enter__(self) -> ParserLog:
+        logger = logging.getLogger("pdfminer")
+        self._previous = logger.propagate
+        logger.addHandler(self)
+        logger.propagate = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logger = logging.getLogger("pdfminer")
+        logger.removeHandler(self)
+        logger.propagate = self._previous
+
+    def take(self) -> list[str]:
+        out, self.messages = self.messages, []
+        return out
 
 
 def find_page_label(layout: PageLayout) -> str | None:
@@ -596,9 +654,10 @@ def _read_open(
 ) -> list[PageLayout]:
     """Read the given pages of an open PDF one at a time, closing each."""
     pages: list[PageLayout] = []
-    with _PageTimer(limits.page_timeout_s) as timer:
+    with _PageTimer(limits.page_timeout_s) as timer, ParserLog() as log:
         for n in numbers:
             current[0] = n
+            log.take()  # what was logged before this page is not this page's
             page = pdf.pages[n - 1]
             timer.start()
             try:
@@ -606,6 +665,7 @@ def _read_open(
             finally:
                 timer.stop()
                 page.close()
+            layout.parser_messages = log.take()
             if prepare is not None:
                 prepare(layout)
             pages.append(layout)

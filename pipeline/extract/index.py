@@ -24,6 +24,7 @@ from pipeline.extract.cells import (
 from pipeline.extract.document import BBox, PageLayout
 from pipeline.extract.sections import CIRCLED, HeadingGroup, PlacedLine, heading_before
 from pipeline.extract.tables import Table, find_tables
+from pipeline.findings import Finding
 from pipeline.normalize.text import squash
 
 INDEX_LABEL = re.compile(r"^[【\[［■◆〔]?基本方針事業一覧[】\]］〕]?$")
@@ -61,7 +62,8 @@ class ProgramIndex:
     subtotal_page: int | None
     subtotal_bbox: BBox | None
     page: int
-    warnings: list[str] = field(default_factory=list)
+    label_bbox: BBox
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def section(self) -> str:
@@ -102,11 +104,16 @@ def extract_indexes(
             continue
         group = heading_before(headings, i)
         index = ProgramIndex(
-            tuple(group.nos) if group else (), [], None, None, None, pl.page.number
+            tuple(group.nos) if group else (), [], None, None, None, pl.page.number, pl.line.bbox
         )
         if group is None:
-            index.warnings.append(
-                f"page {pl.page.number}: 【基本方針事業一覧】 before any policy heading"
+            index.findings.append(
+                Finding(
+                    "index.section_found",
+                    "【基本方針事業一覧】 before any policy heading: its section is unknown",
+                    pl.page.number,
+                    pl.line.bbox,
+                )
             )
         _read_index(lines, i, index)
         out.append(index)
@@ -130,7 +137,15 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
         tables = [t for t in find_tables(p, region) if _roles(t) is not None]
         if not tables:
             if k == 0:
-                index.warnings.append(f"page {p.number}: no index table under 【基本方針事業一覧】")
+                index.findings.append(
+                    Finding(
+                        "index.table_found",
+                        "no index table was found under 【基本方針事業一覧】",
+                        p.number,
+                        index.label_bbox,
+                        key=f"section {index.section}",
+                    )
+                )
                 return
             break
         table = tables[0]
@@ -150,7 +165,15 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
             no_text = squash(cell_text(role_cell(cells, roles, "no")))
             if not no_text.isdigit():
                 if name or budget is not None:
-                    index.warnings.append(f"page {p.number}: index row without a number: {name!r}")
+                    index.findings.append(
+                        Finding(
+                            "index.row_numbered",
+                            f"index row without a number: {name!r} (budget {budget_raw!r}) was not read",
+                            p.number,
+                            table.row_boxes[r],
+                            key=f"section {index.section}",
+                        )
+                    )
                 continue
             listed, _ = int_cell(role_cell(cells, roles, "page"))
             flags = [
@@ -172,4 +195,12 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
                     bbox=table.row_boxes[r],
                 )
             )
-    index.warnings.append(f"page {index.page}: index has no 小計 row")
+    index.findings.append(
+        Finding(
+            "index.subtotal_found",
+            "the index has no 小計 row: its end was not found",
+            index.page,
+            index.label_bbox,
+            key=f"section {index.section}",
+        )
+    )

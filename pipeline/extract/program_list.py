@@ -25,6 +25,7 @@ from pipeline.extract.cells import (
 from pipeline.extract.document import BBox, Document
 from pipeline.extract.sections import CIRCLED
 from pipeline.extract.tables import Table, find_tables
+from pipeline.findings import Finding
 from pipeline.normalize.text import squash
 
 # Header keyword → role, most specific first.
@@ -78,7 +79,7 @@ class ProgramList:
     rows: list[ProgramListRow]
     policy_titles: dict[int, str]
     pages: list[int]
-    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def is_program_list(table: Table) -> dict[str, int] | None:
@@ -101,7 +102,7 @@ def extract_program_list(doc: Document) -> ProgramList:
     rows: list[ProgramListRow] = []
     titles: dict[int, str] = {}
     pages: list[int] = []
-    warnings: list[str] = []
+    findings: list[Finding] = []
     policy: int | None = None
     measure: str | None = None
     for page in doc.pages:
@@ -123,8 +124,13 @@ def extract_program_list(doc: Document) -> ProgramList:
                         titles[policy] = band.text.strip()
                         measure = None
                     else:
-                        warnings.append(
-                            f"page {page.number}: band row {band.text!r} names no policy"
+                        findings.append(
+                            Finding(
+                                "programs.band_policy",
+                                f"band row {band.text!r} names no policy (①…)",
+                                page.number,
+                                table.row_boxes[r],
+                            )
                         )
                     continue
 
@@ -179,7 +185,12 @@ def extract_program_list(doc: Document) -> ProgramList:
                     )
                 )
                 if kind == KIND_PROGRAM and policy is None:
-                    warnings.append(
-                        f"page {page.number}: program {name!r} comes before any policy band"
+                    findings.append(
+                        Finding(
+                            "programs.policy_found",
+                            f"program {name!r} comes before any policy band: its policy is unknown",
+                            page.number,
+                            table.row_boxes[r],
+                        )
                     )
-    return ProgramList(rows, titles, pages, warnings)
+    return ProgramList(rows, titles, pages, findings)

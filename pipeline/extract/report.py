@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pipeline.errors import LayoutError
 from pipeline.extract.cards import ProgramCard, extract_cards, prepare_card_tables
 from pipeline.extract.document import Document, PageLayout
+from pipeline.extract.health import ExtractionFacts, IndexFact, gather_facts
 from pipeline.extract.index import ProgramIndex, extract_indexes, prepare_index_tables
 from pipeline.extract.narrative import Block, extract_narrative
 from pipeline.extract.program_list import ProgramList, extract_program_list
@@ -26,7 +27,7 @@ class ReportExtraction:
     statistics: StatisticsExtraction
     narrative: list[Block]
     printed: dict[int, int | None]  # physical page → printed page
-    warnings: list[str]
+    facts: ExtractionFacts  # what the document announces beside what was read, and what went wrong
 
 
 def prepare_page(page: PageLayout) -> None:
@@ -54,9 +55,13 @@ def extract_report(doc: Document) -> ReportExtraction:
     statistics = extract_statistics(doc, structured)
     body_size = body_text_size(doc)
     narrative = extract_narrative(lines, cards.inside, set(program_list.pages), body_size)
-    warnings = list(cards.warnings) + program_list.warnings
+    findings = list(cards.findings) + program_list.findings
     for ix in indexes:
-        warnings += ix.warnings
+        findings += ix.findings
+    index_facts = [
+        IndexFact(ix.section, ix.page, ix.label_bbox, len(ix.rows), ix.subtotal_page is not None)
+        for ix in indexes
+    ]
     return ReportExtraction(
         release=release,
         cards=cards.cards,
@@ -65,7 +70,7 @@ def extract_report(doc: Document) -> ReportExtraction:
         statistics=statistics,
         narrative=narrative,
         printed={p.number: p.printed for p in doc.pages},
-        warnings=warnings,
+        facts=gather_facts(doc, index_facts, cards.labels, findings),
     )
 
 

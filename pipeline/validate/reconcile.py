@@ -5,96 +5,13 @@ the curated data keeps what was printed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
+from pipeline.findings import Finding, Place
 from pipeline.normalize.text import name_similarity, nfkc, squash
-from pipeline.records import Finding
+from pipeline.validate.settings import SETTINGS
 
 MONEY = ("budget_kyen", "national_kyen", "other_kyen", "general_kyen")
-
-
-@dataclass(frozen=True)
-class Check:
-    id: str
-    severity: str
-    description: str
-
-
-CHECKS: dict[str, Check] = {
-    c.id: c
-    for c in [
-        Check(
-            "programs.funding_sum",
-            "warning",
-            "事業費 = 国庫 + その他 + 一般財源 on every program row (blank = 0)",
-        ),
-        Check(
-            "programs.budget_not_numeric",
-            "warning",
-            "Every program row prints its 事業費 as a number",
-        ),
-        Check(
-            "programs.subtotal",
-            "warning",
-            "Each policy's 小計 = sum of its rows that are not (再掲)",
-        ),
-        Check(
-            "programs.subtotal_incl_repost",
-            "warning",
-            "Each policy's 〃(再掲含む。) = sum of all its rows",
-        ),
-        Check("programs.total", "warning", "合計 = sum of the policies' 小計"),
-        Check(
-            "programs.repost_consistency",
-            "warning",
-            "A (再掲) row repeats its original row: name, budget, funding, period",
-        ),
-        Check("index.subtotal", "warning", "Each index's 小計 = sum of its rows"),
-        Check("index.card_count", "warning", "A section has as many cards as index rows"),
-        Check(
-            "index.card_name",
-            "warning",
-            "Index row i and card i of a section name the same program",
-        ),
-        Check("index.card_budget", "warning", "Index row i and card i state the same 事業費"),
-        Check(
-            "index.card_page",
-            "warning",
-            "Card i starts on the printed page its index row lists (掲載頁)",
-        ),
-        Check(
-            "index.program_list_match",
-            "warning",
-            "Every index row names a program of the program list (same policy)",
-        ),
-        Check(
-            "index.program_list_budget", "warning", "Index and program list state the same 事業費"
-        ),
-        Check("index.program_list_new", "warning", "Index and program list agree on 新規"),
-        Check(
-            "index.program_list_departments",
-            "warning",
-            "Index and program list name the same departments",
-        ),
-        Check(
-            "coverage.cards_in_program_list",
-            "warning",
-            "Every program card appears in the program list",
-        ),
-        Check(
-            "coverage.program_list_in_index",
-            "warning",
-            "Every program list row of a policy appears in its section's index",
-        ),
-        Check(
-            "names.repost_marker_width",
-            "warning",
-            "(再掲) is printed one way (half- or full-width) throughout",
-        ),
-    ]
-}
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -102,13 +19,41 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return df.to_dict("records")
 
 
-def _finding(check: str, message: str, row: pd.Series | dict | None = None) -> Finding:
-    page = bbox = None
-    if row is not None:
-        page = int(row["source_page"])
-        box = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
-        bbox = tuple(float(x) for x in box) if any(box) else None
-    return Finding(check, CHECKS[check].severity, message, page, bbox)
+def _box(row: pd.Series | dict) -> tuple[float, float, float, float] | None:
+    box = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
+    return tuple(float(x) for x in box) if any(box) else None  # type: ignore[return-value]
+
+
+def _finding(
+    check: str,
+    message: str,
+    row: pd.Series | dict | None = None,
+    *,
+    key: str | None = None,
+    observed: object = None,
+    expected: object = None,
+    other: pd.Series | dict | None = None,
+) -> Finding:
+    """A case at `row`; for a disagreement, the value here, the other place's value,
+    and the other place itself."""
+    page = int(row["source_page"]) if row is not None else None
+    return Finding(
+        check,
+        message,
+        page,
+        _box(row) if row is not None else None,
+        key=key,
+        observed=observed,
+        expected=expected,
+        other=Place(int(other["source_page"]), _box(other)) if other is not None else None,
+    )
+
+
+def _value(v: object) -> object:
+    """A value for a finding's observed/expected: plain Python, None for blank."""
+    if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)):
+        return None
+    return int(v) if isinstance(v, (int, float)) and float(v).is_integer() else v
 
 
 def _n(v: object) -> int:
@@ -194,7 +139,7 @@ def repost_consistency(programs: list[dict]) -> list[Finding]:
         same = [o for o in originals if o["program_key"] == r["program_key"]]
         if not same:
             scores = [name_similarity(o["program_name"], r["program_name"]) for o in originals]
-            if not scores or max(scores) < 0.8:
+            if not scores or max(scores) < SETTINGS.repost_min_similarity:
                 continue  # re-listed from outside the list; nothing to compare
             best = scores.index(max(scores))
             same = [originals[best]]
@@ -240,68 +185,61 @@ def index_subtotal(index: list[dict], totals: list[dict]) -> list[Finding]:
 
 
 def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
+    """Index row i against card i of its section: name, 事業費, 掲載頁. A row without its
+    card is not the document's inconsistency but a misread (validate/health.py)."""
     out = []
-    index_by_section: dict[object, list[dict]] = {}
-    for r in index:
-        index_by_section.setdefault(r["section"], []).append(r)
-    cards_by_section: dict[object, list[dict]] = {}
+    cards_by_no: dict[tuple[object, object], dict] = {}
     for c in cards:
-        cards_by_section.setdefault(c["section"], []).append(c)
-    for section, index_rows in index_by_section.items():
-        section_cards = cards_by_section.get(section, [])
-        sec_cards: dict[object, dict] = {}
-        for c in section_cards:
-            sec_cards.setdefault(c["card_no"], c)
-        if len(section_cards) != len(index_rows):
+        cards_by_no.setdefault((c["section"], c["card_no"]), c)
+    for r in index:
+        c = cards_by_no.get((r["section"], r["no"]))
+        if c is None:
+            continue
+        where = f"section {r['section']} No.{r['no']}"
+        key = f"section {r['section']} card {r['no']}"
+        score = name_similarity(r["program_name"], c["program_name"])
+        if score < 1.0:
             out.append(
                 _finding(
-                    "index.card_count",
-                    f"section {section}: index lists {len(index_rows)} programs, {len(section_cards)} cards found",
-                    index_rows[0],
+                    "index.card_name",
+                    f"{where}: index {r['program_name']!r} vs card (printed page {c['printed_page']}) {c['program_name']!r}, similarity {score:.2f}",
+                    r,
+                    key=key,
+                    observed=r["program_name"],
+                    expected=c["program_name"],
+                    other=c,
                 )
             )
-        for r in index_rows:
-            if r["no"] not in sec_cards:
-                out.append(
-                    _finding(
-                        "index.card_count",
-                        f"section {section} No.{r['no']} {r['program_name']}: no card {r['no']} found (the index lists page {r['listed_page']})",
-                        r,
-                    )
+        if _n(r["budget_kyen"]) != _n(c["budget_kyen"]) or pd.isna(r["budget_kyen"]) != pd.isna(
+            c["budget_kyen"]
+        ):
+            out.append(
+                _finding(
+                    "index.card_budget",
+                    f"{where} {r['program_name']}: index {_fmt(r['budget_kyen'])} vs card {_fmt(c['budget_kyen'])}",
+                    r,
+                    key=key,
+                    observed=_value(r["budget_kyen"]),
+                    expected=_value(c["budget_kyen"]),
+                    other=c,
                 )
-                continue
-            c = sec_cards[r["no"]]
-            score = name_similarity(r["program_name"], c["program_name"])
-            if score < 1.0:
-                out.append(
-                    _finding(
-                        "index.card_name",
-                        f"section {section} No.{r['no']}: index {r['program_name']!r} vs card (page {c['printed_page']}) {c['program_name']!r}, similarity {score:.2f}",
-                        r,
-                    )
+            )
+        if (
+            pd.isna(r["listed_page"])
+            or pd.isna(c["printed_page"])
+            or int(r["listed_page"]) != int(c["printed_page"])
+        ):
+            out.append(
+                _finding(
+                    "index.card_page",
+                    f"{where} {r['program_name']}: index lists printed page {r['listed_page']}, card {r['no']} starts on printed page {c['printed_page']}",
+                    r,
+                    key=key,
+                    observed=_value(r["listed_page"]),
+                    expected=_value(c["printed_page"]),
+                    other=c,
                 )
-            if _n(r["budget_kyen"]) != _n(c["budget_kyen"]) or pd.isna(r["budget_kyen"]) != pd.isna(
-                c["budget_kyen"]
-            ):
-                out.append(
-                    _finding(
-                        "index.card_budget",
-                        f"section {section} No.{r['no']} {r['program_name']}: index {_fmt(r['budget_kyen'])} vs card {_fmt(c['budget_kyen'])}",
-                        r,
-                    )
-                )
-            if (
-                pd.isna(r["listed_page"])
-                or pd.isna(c["printed_page"])
-                or int(r["listed_page"]) != int(c["printed_page"])
-            ):
-                out.append(
-                    _finding(
-                        "index.card_page",
-                        f"section {section} No.{r['no']} {r['program_name']}: index lists page {r['listed_page']}, card {r['no']} starts on printed page {c['printed_page']}",
-                        r,
-                    )
-                )
+            )
     return out
 
 
@@ -317,6 +255,7 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
         listed.setdefault((p["policy_no"], p["program_key"]), p)
     for r in index:
         where = f"section {r['section']} No.{r['no']} {r['program_name']}"
+        key = f"section {r['section']} index No.{r['no']}"
         if r["program_list_match"] == "none":
             out.append(
                 _finding(
@@ -351,16 +290,24 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
                 out.append(
                     _finding(
                         "index.program_list_budget",
-                        f"{where}: index {_fmt(r['budget_kyen'])} vs program list (page {p['printed_page']}) {_fmt(p['budget_kyen'])} [{p['budget_raw']!r}]",
+                        f"{where}: index {_fmt(r['budget_kyen'])} vs program list (printed page {p['printed_page']}) {_fmt(p['budget_kyen'])} [{p['budget_raw']!r}]",
                         r,
+                        key=key,
+                        observed=_value(r["budget_kyen"]),
+                        expected=_value(p["budget_kyen"]),
+                        other=p,
                     )
                 )
             if bool(p["is_new"]) != bool(r["is_new"]):
                 out.append(
                     _finding(
                         "index.program_list_new",
-                        f"{where}: 新規 {'○' if r['is_new'] else 'blank'} in the index, {'○' if p['is_new'] else 'blank'} in the program list (page {p['printed_page']})",
+                        f"{where}: 新規 {'○' if r['is_new'] else 'blank'} in the index, {'○' if p['is_new'] else 'blank'} in the program list (printed page {p['printed_page']})",
                         r,
+                        key=key,
+                        observed=bool(r["is_new"]),
+                        expected=bool(p["is_new"]),
+                        other=p,
                     )
                 )
             if _departments_key(p["departments"]) != _departments_key(r["departments"]):
@@ -369,6 +316,10 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
                         "index.program_list_departments",
                         f"{where}: index {list(r['departments'])} vs program list {list(p['departments'])}",
                         r,
+                        key=key,
+                        observed=list(r["departments"]),
+                        expected=list(p["departments"]),
+                        other=p,
                     )
                 )
     return out

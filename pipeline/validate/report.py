@@ -14,8 +14,8 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pipeline.records import Finding
-from pipeline.validate.checks import ALL_CHECKS, datasets_of
+from pipeline.findings import Finding, Status
+from pipeline.validate.registry import CheckResult, blocks
 
 REPORT_SCHEMA_VERSION = "1"
 CROP_MARGIN = 36.0  # points of context around a highlighted record
@@ -33,31 +33,18 @@ def build_report(
     pipeline_version: str,
     generated_at: str,
     rows: dict[str, int],
-    findings: list[Finding],
+    results: list[CheckResult],
     printed: dict[int, int | None],
     published: bool,
     allow_errors: bool,
     quarantine: dict[str, dict],
 ) -> dict:
-    checks = []
-    for check in ALL_CHECKS.values():
-        mine = [f for f in findings if f.check == check.id or f.check.startswith(check.id + ".")]
-        errors = sum(f.severity == "error" for f in mine)
-        status = "fail" if errors else ("warn" if mine else "pass")
-        checks.append(
-            {
-                "id": check.id,
-                "description": check.description,
-                "severity": check.severity,
-                "datasets": list(datasets_of(check.id)),
-                "status": status,
-                "count": len(mine),
-                "cases": [_case(f, printed) for f in mine],
-            }
-        )
-    failed = sum(c["status"] == "fail" for c in checks)
-    warned = sum(c["status"] == "warn" for c in checks)
-    verdict = "fail" if failed else ("pass_with_warnings" if warned else "pass")
+    checks = [_check(r, printed) for r in results]
+    failed = sum(blocks(r) for r in results)
+    warned = sum(r.status is Status.WARN for r in results)
+    not_run = sum(r.status is Status.NOT_RUN for r in results)
+    soft_not_run = not_run - sum(r.status is Status.NOT_RUN and blocks(r) for r in results)
+    verdict = "fail" if failed else ("pass_with_warnings" if warned or soft_not_run else "pass")
     if published and failed:
         publish_note = (
             "published despite validation errors (--allow-errors); failing rows are in quarantine"
@@ -68,6 +55,7 @@ def build_report(
         )
     else:
         publish_note = f"not published: {failed} check(s) failed; the previous data of this release is unchanged"
+    cases = [c for check in checks for c in check["cases"]]
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "pipeline_version": pipeline_version,
@@ -84,25 +72,63 @@ def build_report(
         },
         "summary": {
             "checks": len(checks),
-            "passed": len(checks) - failed - warned,
+            "passed": sum(r.status is Status.PASS for r in results),
             "warned": warned,
             "failed": failed,
-            "cases": len(findings),
+            "not_run": not_run,
+            "cases": len(cases),
+            "errors": sum(c["severity"] == "error" for c in cases),
+            "warnings": sum(c["severity"] == "warning" for c in cases),
         },
         "checks": checks,
         "quarantine": quarantine,
     }
 
 
-def _case(f: Finding, printed: dict[int, int | None]) -> dict:
+def _check(r: CheckResult, printed: dict[int, int | None]) -> dict:
+    c = r.check
+    return {
+        "id": c.id,
+        "kind": c.kind.value,
+        "description": c.description,
+        "severity": c.severity.value,
+        "datasets": list(c.datasets),
+        "status": r.status.value,
+        "blocking": blocks(r),
+        "not_run_reason": r.not_run.reason if r.not_run else None,
+        "count": len(r.findings),
+        "cases": [_case(f, c.datasets, printed) for f in r.findings],
+    }
+
+
+def _place(page: int | None, bbox: object, printed: dict[int, int | None]) -> dict:
+    return {
+        "page": page,
+        "printed_page": printed.get(page) if page is not None else None,
+        "bbox": [round(float(x), 2) for x in bbox] if bbox else None,  # type: ignore[union-attr]
+    }
+
+
+def _plain(value: object) -> object:
+    """A JSON value: numbers, strings, bools and lists of them."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def _case(f: Finding, datasets: tuple[str, ...], printed: dict[int, int | None]) -> dict:
     return {
         "message": f.message,
-        "severity": f.severity,
+        "severity": f.severity.value if f.severity else None,
         "check": f.check,
-        "dataset": f.dataset or (datasets_of(f.check) or (None,))[0],
-        "page": f.page,
-        "printed_page": printed.get(f.page) if f.page is not None else None,
-        "bbox": [round(float(x), 2) for x in f.bbox] if f.bbox else None,
+        "dataset": f.dataset or (datasets or (None,))[0],
+        **_place(f.page, f.bbox, printed),
+        "key": f.key,
+        "observed": _plain(f.observed),
+        "expected": _plain(f.expected),
+        "other": _place(f.other.page, f.other.bbox, printed) if f.other else None,
     }
 
 
@@ -200,7 +226,8 @@ h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.25rem .6rem;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .check{border:1px solid #ccd;border-radius:.4rem;margin:.8rem 0;padding:.4rem .8rem}
-.check.fail{border-left:.4rem solid #c62828}.check.warn{border-left:.4rem solid #e0a000}
+.check.fail,.check.blocking{border-left:.4rem solid #c62828}.check.warn{border-left:.4rem solid #e0a000}
+.check.not_run{border-left:.4rem solid #7a7f8c}
 .sev{font-size:.75rem;text-transform:uppercase;padding:.05rem .4rem;border-radius:.2rem;background:#eef}
 .case{margin:.6rem 0 1rem 1rem}.case img{max-width:100%;border:1px solid #aab;display:block;margin-top:.3rem}
 .where{color:#556;font-size:.85rem}.filters label{margin-right:1rem}.hidden{display:none}
@@ -254,7 +281,8 @@ def render_html(report: dict, crops: dict[tuple, str]) -> str:
     parts.append("</table>")
     parts.append(
         f"<p>Checks: <strong>{s['checks']}</strong> — passed {s['passed']}, warned {s['warned']}, "
-        f"failed {s['failed']}; {s['cases']} case(s) to review.</p>"
+        f"failed {s['failed']}, not run {s['not_run']}; {s['errors']} error(s) and "
+        f"{s['warnings']} warning(s) to review.</p>"
     )
     if report["quarantine"]:
         parts.append("<p>Quarantined rows (failed a schema check, kept out of curated/):</p><ul>")
@@ -279,11 +307,15 @@ def render_html(report: dict, crops: dict[tuple, str]) -> str:
     parts.append(f'<h2 id="flagged">Failed and warned checks ({len(flagged)})</h2>')
     if not flagged:
         parts.append("<p>None.</p>")
-    for c in sorted(flagged, key=lambda c: (c["status"] != "fail", c["id"])):
+    for c in sorted(flagged, key=lambda c: (not c["blocking"], c["status"] != "warn", c["id"])):
         parts.append(
-            f'<section class="check {_e(c["status"])}" data-severity="{_e(c["severity"])}" data-datasets="{_e(" ".join(c["datasets"]))}">'
-            f'<h3><span class="sev">{_e(c["status"])}</span> <code>{_e(c["id"])}</code> — {_e(c["description"])} ({c["count"]})</h3>'
+            f'<section class="check {_e(c["status"])}{" blocking" if c["blocking"] else ""}" data-severity="{_e(c["severity"])}" data-datasets="{_e(" ".join(c["datasets"]))}">'
+            f'<h3><span class="sev">{_e(c["status"].replace("_", " "))}</span> <code>{_e(c["id"])}</code> — {_e(c["description"])} ({c["count"]})</h3>'
+            f'<div class="where">{_e(c["kind"])} check</div>'
         )
+        if c["not_run_reason"]:
+            blocking = " — this blocks publishing" if c["blocking"] else ""
+            parts.append(f"<p>Not run: {_e(c['not_run_reason'])}{_e(blocking)}</p>")
         for case in c["cases"]:
             where = []
             if case["page"] is not None:

@@ -8,28 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.records import Finding
-from pipeline.validate.reconcile import CHECKS, Check
-
-SHARE_TOLERANCE = 0.2  # percentage points: shares are rounded to 0.1 each
-RATE_TOLERANCE = 0.1  # percentage points between a printed rate and the counts
-
-for _check in [
-    Check(
-        "statistics.parts_within_total",
-        "warning",
-        "The parts of a total (年少 + 生産年齢 + 老年) do not exceed it (総人口 includes unknown ages)",
-    ),
-    Check("statistics.shares_sum_to_100", "warning", "A row's shares (構成比) sum to 100 ± 0.2"),
-    Check(
-        "statistics.change_rate",
-        "warning",
-        "A printed change rate (増減率) agrees with the two counts to ± 0.1",
-    ),
-    Check("statistics.years_increase", "warning", "The years of a table's rows increase strictly"),
-    Check("figures.source", "warning", "Every figure names its source (資料：)"),
-]:
-    CHECKS[_check.id] = _check
+from pipeline.findings import Finding
+from pipeline.validate.settings import SETTINGS
 
 
 def _finding(check: str, message: str, row: pd.Series) -> Finding:
@@ -39,9 +19,7 @@ def _finding(check: str, message: str, row: pd.Series) -> Finding:
         float(row["bbox_x1"]),
         float(row["bbox_bottom"]),
     )
-    return Finding(
-        check, CHECKS[check].severity, message, int(row["source_page"]), box, "statistics"
-    )
+    return Finding(check, message, int(row["source_page"]), box, "statistics")
 
 
 def _group(path: object) -> str:
@@ -84,7 +62,7 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
         shares = [c for c in cells if "構成比" in _group(c["column_path"])]
         if shares and all(not pd.isna(c["value"]) for c in shares):
             s = sum(float(c["value"]) for c in shares)
-            if abs(s - 100) > SHARE_TOLERANCE:
+            if abs(s - 100) > SETTINGS.share_tolerance:
                 out.append(
                     _finding(
                         "statistics.shares_sum_to_100",
@@ -125,7 +103,7 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
                 / float(years[0]["value"])
                 * 100
             )
-            if abs(computed - float(rate["value"])) > RATE_TOLERANCE + 0.05:
+            if abs(computed - float(rate["value"])) > SETTINGS.rate_tolerance + 0.05:
                 out.append(
                     _finding(
                         "statistics.change_rate",
@@ -154,7 +132,6 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
             out.append(
                 Finding(
                     "figures.source",
-                    "warning",
                     f"figure {f['caption'] or f['figure_no']} names no source",
                     int(f["source_page"]),
                     (

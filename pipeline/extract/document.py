@@ -18,6 +18,7 @@ import re
 import signal
 import statistics
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -27,9 +28,16 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import (
+    LITERALS_ASCII85_DECODE,
+    LITERALS_ASCIIHEX_DECODE,
+    LITERALS_FLATE_DECODE,
+    PDFStream,
+)
 from pdfminer.psparser import PSException
 from pdfplumber.page import fix_fontname_bytes
 
@@ -339,6 +347,7 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     conversion costs about a quarter of the parse, and nenpo needs seven fields.
     tests/test_document.py proves the result identical to pdfplumber's objects.
     """
+    damaged = damaged_content_streams(page.page_obj.contents)
     height = page.height
     mb_x0, mb_top = page.mediabox[:2]
     glyphs: list[Glyph] = []
@@ -411,7 +420,38 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
         not_upright=not_upright,
     )
     layout.label = find_page_label(layout)
+    layout.parser_messages = damaged
     return layout
+
+
+def damaged_content_streams(contents: Sequence[object]) -> list[str]:
+    """Data loss the parser does not report: pdfminer decodes a cut or corrupt Flate
+    stream as far as it can (or as nothing) and goes on silently, so each content
+    stream is decoded here first (before the parser replaces its raw bytes)."""
+    out = []
+    for n, stream in enumerate(contents, start=1):
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            continue
+        data = stream.rawdata
+        try:
+            if stream.decipher:
+                data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+            for f, _params in stream.get_filters():
+                if f in LITERALS_ASCII85_DECODE:
+                    data = ascii85decode(data)
+                elif f in LITERALS_ASCIIHEX_DECODE:
+                    data = asciihexdecode(data)
+                elif f in LITERALS_FLATE_DECODE:
+                    data = zlib.decompress(data)
+                else:
+                    break  # a filter not checked here: the parser's own messages tell
+        except zlib.error as e:
+            out.append(
+                f"Data-loss: content stream {n} of the page is damaged ({e}); the text after the damage is lost"
+            )
+        except Exception:  # noqa: BLE001 - the parser itself will say what it makes of it
+            continue
+    return out
 
 
 def is_unmapped_text(text: str) -> bool:
@@ -665,7 +705,7 @@ def _read_open(
             finally:
                 timer.stop()
                 page.close()
-            layout.parser_messages = log.take()
+            layout.parser_messages += log.take()
             if prepare is not None:
                 prepare(layout)
             pages.append(layout)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.document import Document, PageLayout, TextLine
+from pipeline.extract.settings import LAYOUT
+from pipeline.extract.tables import find_tables
+from pipeline.extract.toc import LEADER_PAGE
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # A heading is a circled number and a sentence; "⑥ ⑦" column headers are not.
@@ -44,18 +48,63 @@ def flatten(doc: Document) -> list[PlacedLine]:
     return [PlacedLine(p, ln) for p in doc.pages for ln in p.body_lines()]
 
 
+def in_ruled_table(pl: PlacedLine) -> bool:
+    """Whether a line lies inside a ruled table of its page (a program list's band row
+    "① …" is not a heading)."""
+    page = pl.page
+    mid = (pl.line.top + pl.line.bottom) / 2
+    x = (pl.line.x0 + pl.line.x1) / 2
+    return any(
+        t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= mid <= t.bbox[3]
+        for t in find_tables(page, (0.0, 0.0, page.width, page.height))
+    )
+
+
+def body_size(lines: Sequence[PlacedLine]) -> float:
+    """The body text size: the most common glyph size of the pages the lines are on."""
+    counts: Counter[float] = Counter()
+    for page in {id(pl.page): pl.page for pl in lines}.values():
+        counts.update(page.size_counts())
+    return max(counts, key=counts.__getitem__) if counts else 10.0
+
+
+def looks_like_heading(pl: PlacedLine, body: float) -> bool:
+    """Set larger than the body text, at its page's left text edge, standing alone (no
+    目次 leader and page number), and not inside a ruled table."""
+    line = pl.line
+    if line.size < body * LAYOUT.heading_min_size_ratio or LEADER_PAGE.match(line.text.strip()):
+        return False
+    left = min(ln.x0 for ln in pl.page.body_lines())
+    if line.x0 > left + LAYOUT.heading_left_edge_em * line.size:
+        return False
+    return not in_ruled_table(pl)
+
+
 def find_policy_headings(lines: Sequence[PlacedLine], skip: set[int]) -> list[HeadingGroup]:
-    """Circled-number headings outside cards and tables; consecutive ones form one group."""
+    """Circled-number headings outside cards and tables, told by their typography;
+    consecutive ones form one group."""
     groups: list[HeadingGroup] = []
     prev = -2
+    body = body_size(lines)
     for i, pl in enumerate(lines):
         if i in skip:
             continue
         m = POLICY_HEADING.match(pl.text.strip())
-        if not m:
+        if not m or not looks_like_heading(pl, body):
             continue
         no = CIRCLED.index(m.group(1)) + 1
-        if groups and prev == i - 1 and pl.page is lines[i - 1].page:
+        # A shared section: headings with nothing but heading lines (a wrapped title)
+        # between them.
+        between = lines[prev + 1 : i] if prev >= 0 else None
+        if (
+            groups
+            and between is not None
+            and all(
+                b.page is pl.page and b.line.size >= body * LAYOUT.heading_min_size_ratio
+                for b in between
+            )
+            and lines[prev].page is pl.page
+        ):
             groups[-1].nos.append(no)
             groups[-1].titles.append(m.group(2).strip())
         else:

@@ -352,6 +352,8 @@ def coverage(cards: list[dict], programs: list[dict], index: list[dict]) -> list
             if pd.notna(r["program_list_key"]):
                 indexed.setdefault(int(policy), set()).add(r["program_list_key"])
     for p in programs:
+        if pd.isna(p["policy_no"]):
+            continue  # a row under no policy band: programs.policy_found says so
         if p["program_key"] in indexed.get(int(p["policy_no"]), set()):
             continue
         out.append(

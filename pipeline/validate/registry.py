@@ -95,8 +95,9 @@ def announced(name: str, ci: CheckInput) -> bool:
         return bool(f.index_labels)
     if name == "program_cards":
         return f.card_labels > 0
-    if name == "indicators":
-        return any(int(c["n_tables"]) > 0 for c in ci.rows("program_cards"))
+    if name == "indicators":  # a card's tables, or cards announced and none read
+        cards = ci.rows("program_cards")
+        return any(int(c["n_tables"]) > 0 for c in cards) or (not cards and f.card_labels > 0)
     return bool(f.toc)
 
 
@@ -167,6 +168,26 @@ def _cards_content(ci: CheckInput) -> list[Finding]:
 
 def cards_content(ci: CheckInput) -> list[Finding]:
     return ci.once(_cards_content)
+
+
+def card_headers(ci: CheckInput) -> list[Finding]:
+    """The extractor's reports of labels without a header, and any labels that gave no
+    card and no report at all: as many cards as 【事業概要】 labels, or a case says how many not."""
+    reported = [f for f in extracted(ci) if f.check == "cards.header_found"]
+    if ci.facts is None:
+        return reported
+    missing = ci.facts.card_labels - len(ci.rows("program_cards")) - len(reported)
+    if missing > 0:
+        reported.append(
+            Finding(
+                "cards.header_found",
+                f"{missing} of the document's {ci.facts.card_labels} 【事業概要】 labels gave no card",
+                dataset="program_cards",
+                observed=len(ci.rows("program_cards")),
+                expected=ci.facts.card_labels,
+            )
+        )
+    return reported
 
 
 def _found(ci: CheckInput, name: str, check_id: str, what: str) -> list[Finding]:
@@ -319,8 +340,9 @@ HEALTH_CHECKS = [
         ERROR,
         "Every 【事業概要】 label has its numbered card header above it (else the card is lost)",
         (_CARDS,),
-        needs=_ANNOUNCED_CARDS,
-        **_EXTRACT,
+        card_headers,
+        _ANNOUNCED_CARDS,
+        from_extraction=True,
     ),
     Check(
         "cards.section_found",

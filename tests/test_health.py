@@ -1,0 +1,471 @@
+"""A misread never passes quietly: damaged extractions and damaged PDFs of both sample
+editions are caught as extraction-health errors on the right page, every check fails
+on damaged input, and no check passes over nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import api
+from pipeline.errors import ValidationFailed
+from pipeline.extract.document import Document, Glyph, PageLayout, TextLine
+from pipeline.extract.health import ExtractionFacts, IndexFact, PageFacts
+from pipeline.findings import CheckKind, Severity, Status
+from pipeline.normalize.text import squash
+from pipeline.validate.registry import REGISTRY, CheckInput, blocks, run_checks
+from tests.conftest import EDITIONS, load_truth
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=sorted(EDITIONS))
+def read(request: pytest.FixtureRequest):
+    """One edition read and extracted: (edition, document, frames, facts)."""
+    edition = request.param
+    frames, facts, doc, _ = api.extract_release(EDITIONS[edition][0])
+    return edition, doc, frames, facts
+
+
+def results(frames: dict[str, pd.DataFrame], facts: ExtractionFacts | None) -> dict:
+    return {r.check.id: r for r in api.validate_frames(frames, facts).results}
+
+
+def copied(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {k: v.copy(deep=True) for k, v in frames.items()}
+
+
+def physical(doc: Document, printed: int) -> int:
+    return next(p.number for p in doc.pages if p.printed == printed)
+
+
+def assert_caught(res: dict, check: str, page: int | None = None) -> list:
+    """`check` fails (it blocks publishing) with a case on `page`."""
+    r = res[check]
+    assert r.status is Status.FAIL and blocks(r), (check, r.status, r.not_run)
+    assert r.check.kind is CheckKind.HEALTH and r.check.severity is Severity.ERROR
+    if page is not None:
+        assert any(f.page == page for f in r.findings), (check, [f.page for f in r.findings])
+    return r.findings
+
+
+def rebuilt(page: PageLayout, glyphs: list[Glyph], **changes) -> PageLayout:
+    """The page as if read with other glyphs (nothing cached from the first reading)."""
+    fields = dict(
+        number=page.number,
+        width=page.width,
+        height=page.height,
+        glyphs=glyphs,
+        rules=page.rules,
+        fills=page.fills,
+        label=page.label,
+    )
+    return PageLayout(**{**fields, **changes})
+
+
+def damaged(doc: Document, number: int, **changes) -> Document:
+    pages = list(doc.pages)
+    page = pages[number - 1]
+    pages[number - 1] = rebuilt(page, changes.pop("glyphs", page.glyphs), **changes)
+    return dataclasses.replace(doc, pages=pages)
+
+
+def without_lines(doc: Document, number: int, pick: Callable[[TextLine], bool]) -> Document:
+    """The document with the glyphs of the chosen lines of a page taken away."""
+    page = doc.page(number)
+    gone = {id(g) for ln in page.lines() if pick(ln) for g in ln.glyphs}
+    assert gone, "the damage must take something away"
+    return damaged(doc, number, glyphs=[g for g in page.glyphs if id(g) not in gone])
+
+
+def extract_checks(doc: Document) -> dict:
+    frames, facts, _ = api.extract_document(doc)
+    return results(frames, facts)
+
+
+def card(edition: str, section: int, no: int) -> dict:
+    policy = next(p for p in load_truth(edition)["policies"] if section in p["nos"])
+    return next(c for c in policy["cards"] if c["no"] == no)
+
+
+# -- the undamaged editions ---------------------------------------------------------------
+
+
+def test_undamaged_editions_pass_every_health_check(read) -> None:
+    edition, _, frames, facts = read
+    res = results(frames, facts)
+    health = [r for r in res.values() if r.check.kind is CheckKind.HEALTH]
+    assert {r.check.id: r.status for r in health if r.status is not Status.PASS} == {}
+    assert not any(blocks(r) for r in res.values())
+    # The 目次 was read and every entry with a page found where it says.
+    assert len(facts.toc) >= 15 and all(t.found for t in facts.toc if t.entry.printed_page)
+    assert all(ix.rows > 0 and ix.has_subtotal for ix in facts.index_labels)
+    assert facts.card_labels == len(frames["program_cards"])
+
+
+# -- damaged extractions (what a misreading extractor would hand over) ---------------------
+
+
+def test_a_table_without_its_body_rows(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    i = fr["indicators"]
+    fr["indicators"] = i[~((i["section"] == "1") & (i["card_no"] == 3))]
+    findings = assert_caught(results(fr, facts), "tables.body_rows")
+    c = fr["program_cards"].set_index(["section", "card_no"]).loc[("1", 3)]
+    assert [f.page for f in findings] == [int(c["source_page"])]
+    assert findings[0].key == "section 1 card 3 table 1"
+
+
+def test_a_section_filed_under_another(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    c = fr["program_cards"]
+    c.loc[c["section"] == "6-7", "section"] = "6"
+    res = results(fr, facts)
+    moved = assert_caught(res, "cards.in_index")
+    assert len(moved) == (c["section"] == "6").sum()
+    missing = assert_caught(res, "index.card_found")
+    index_page = int(fr["program_index"].query("section == '6-7'")["source_page"].iloc[0])
+    assert [f.page for f in missing] == [index_page]
+    assert "no card of the section was found" in missing[0].message
+
+
+def test_an_empty_program_index(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    fr["program_index"] = fr["program_index"].iloc[0:0]
+    empty_labels = dataclasses.replace(
+        facts, index_labels=[dataclasses.replace(ix, rows=0) for ix in facts.index_labels]
+    )
+    res = results(fr, empty_labels)
+    findings = assert_caught(res, "index.rows_found")
+    assert sorted(f.page for f in findings) == sorted(ix.page for ix in facts.index_labels)
+    # Every check that reads the index cannot run, and says why: never a vacuous pass.
+    for check in ("index.card_found", "index.card_budget", "index.subtotal", "cards.in_index"):
+        assert res[check].status is Status.NOT_RUN and blocks(res[check]), check
+        assert "program_index" in res[check].not_run.reason
+
+
+def test_a_card_lost_with_its_text_moved_into_the_card_before(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    c = fr["program_cards"]
+    lost = c.index[(c["section"] == "2") & (c["card_no"] == 3)][0]
+    before = c.index[(c["section"] == "2") & (c["card_no"] == 2)][0]
+    c.loc[before, "results"] += "\n" + c.loc[lost, "overview"]
+    fr["program_cards"] = c.drop(index=lost)
+    res = results(fr, facts)
+    assert_caught(res, "cards.numbering", int(c.loc[lost + 1, "source_page"]))
+    row = fr["program_index"].query("section == '2' and no == 3").iloc[0]
+    findings = assert_caught(res, "index.card_found", int(row["source_page"]))
+    assert findings[0].key == "section 2 card 3"
+
+
+def test_a_card_misread_as_another_program(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    c = fr["program_cards"]
+    i = c.index[(c["section"] == "1") & (c["card_no"] == 5)][0]
+    c.loc[i, "program_name"] = "まったく別の事業の名前"
+    found = assert_caught(results(fr, facts), "index.card_found")
+    assert "not the program the index lists" in found[0].message
+    assert found[0].other.page == int(c.loc[i, "source_page"])  # both places
+
+
+def test_a_card_read_before_the_page_its_index_lists(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    x = fr["program_index"]
+    i = x.index[(x["section"] == "1") & (x["no"] == 2)][0]
+    x.loc[i, "listed_page"] = x.loc[i, "listed_page"] + 5
+    found = assert_caught(results(fr, facts), "index.card_found")
+    assert "before the page the index lists" in found[0].message
+
+
+def test_no_program_list_rows(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    fr["programs"] = fr["programs"].iloc[0:0]
+    res = results(fr, facts)
+    assert_caught(res, "programs.rows_found")
+    assert res["programs.funding_sum"].status is Status.NOT_RUN and blocks(
+        res["programs.funding_sum"]
+    )
+
+
+# -- damaged layouts (what the PDF would look like to the extractor) ---------------------
+
+
+def test_a_card_header_that_cannot_be_read(read) -> None:
+    edition, doc, frames, facts = read
+    c = card(edition, 1, 2)
+    page = physical(doc, c["page"])
+    key = squash(c["name"])[:8]
+    res = extract_checks(without_lines(doc, page, lambda ln: key in ln.key))
+    assert_caught(res, "cards.header_found", page)
+    assert_caught(res, "index.card_found")
+
+
+@pytest.mark.parametrize(
+    "label,check",
+    [("(担当課", "cards.department_line_found"), ("【事業実績】", "cards.results_label_found")],
+)
+def test_a_card_label_that_cannot_be_read(read, label: str, check: str) -> None:
+    edition, doc, frames, facts = read
+    c = card(edition, 1, 2)
+    page = physical(doc, c["page"])
+    seen: list[int] = []
+
+    def second_card_label(ln: TextLine) -> bool:
+        if ln.key.startswith(squash(label)):
+            seen.append(1)
+            return len(seen) == (2 if c["page"] == card(edition, 1, 1)["page"] else 1)
+        return False
+
+    assert_caught(extract_checks(without_lines(doc, page, second_card_label)), check, page)
+
+
+def test_policy_headings_that_cannot_be_read(read) -> None:
+    edition, doc, frames, facts = read
+    truth = load_truth(edition)["policies"][0]
+    page = physical(doc, truth["printed_page"])
+    key = squash(truth["title"])
+    res = extract_checks(without_lines(doc, page, lambda ln: key in ln.key))
+    first_card = int(frames["program_cards"]["source_page"].iloc[0])
+    assert_caught(res, "cards.section_found", first_card)
+    assert_caught(res, "index.section_found", facts.index_labels[0].page)
+
+
+def test_an_index_without_its_table(read) -> None:
+    edition, doc, frames, facts = read
+    page = facts.index_labels[0].page
+    res = extract_checks(damaged(doc, page, rules=[], fills=[]))
+    assert_caught(res, "index.table_found", page)
+    assert_caught(res, "index.rows_found", page)
+
+
+def test_an_index_row_without_its_number(read) -> None:
+    edition, doc, frames, facts = read
+    row = frames["program_index"].query("section == '1' and no == 3").iloc[0]
+    page = doc.page(int(row["source_page"]))
+    top, bottom, x0 = row["bbox_top"], row["bbox_bottom"], row["bbox_x0"]
+    number = [g for g in page.glyphs if top <= g.mid <= bottom and g.x0 < x0 + 3 * g.size]
+    assert number and "".join(g.text for g in number) == "3"
+    res = extract_checks(
+        damaged(doc, page.number, glyphs=[g for g in page.glyphs if g not in number])
+    )
+    assert_caught(res, "index.row_numbered", page.number)
+
+
+def test_an_index_without_its_subtotal(read) -> None:
+    edition, doc, frames, facts = read
+    totals = frames["program_totals"].query("kind == 'index_subtotal' and section == '1'")
+    page = int(totals["source_page"].iloc[0])
+    res = extract_checks(without_lines(doc, page, lambda ln: "小計" in ln.key))
+    assert_caught(res, "index.subtotal_found", facts.index_labels[0].page)
+
+
+def test_a_table_without_its_header(read) -> None:
+    edition, doc, frames, facts = read
+    c = card(edition, 1, 3)
+    page = physical(doc, c["page"])
+    header = squash(" ".join(c["tables"][0]["header"]))
+    res = extract_checks(without_lines(doc, page, lambda ln: squash(ln.text) == header))
+    assert_caught(res, "tables.header_found", page)
+
+
+def test_program_list_bands_that_cannot_be_read(read) -> None:
+    edition, doc, frames, facts = read
+    first = frames["programs"].iloc[0]
+    page = doc.page(int(first["source_page"]))
+    band = next(ln for ln in page.lines() if ln.text.startswith("①"))
+    # The band's circled number misread: the band names no policy.
+    glyphs = [dataclasses.replace(g, text="X") if g is band.glyphs[0] else g for g in page.glyphs]
+    res = extract_checks(damaged(doc, page.number, glyphs=glyphs))
+    assert_caught(res, "programs.band_policy", page.number)
+    assert_caught(res, "programs.policy_found", page.number)
+
+
+def test_pages_out_of_order(read) -> None:
+    edition, doc, frames, facts = read
+    pages = [PageFacts(p.number, p.printed, 1, {}, 0, []) for p in doc.pages]
+    pages[30].printed, pages[31].printed = pages[31].printed, pages[30].printed
+    assert_caught(
+        results(frames, dataclasses.replace(facts, pages=pages)), "document.page_sequence", 32
+    )
+
+
+def test_a_heading_the_toc_names_that_is_not_on_its_page(read) -> None:
+    edition, doc, frames, facts = read
+    entry = next(t for t in facts.toc if t.entry.label == "はじめに")
+    res = extract_checks(without_lines(doc, entry.page, lambda ln: ln.key == "はじめに"))
+    findings = assert_caught(res, "document.toc_headings", entry.entry.toc_page)
+    assert findings[0].key == "はじめに" and findings[0].other.page == entry.page
+
+
+def test_parser_notes_become_findings_on_their_page(read) -> None:
+    edition, doc, frames, facts = read
+    pages = [dataclasses.replace(p) for p in facts.pages]
+    pages[5].parser_messages = [
+        "Cannot set gray non-stroke color because /'P0' is an invalid float value"
+    ]
+    pages[6].parser_messages = ["an unknown operator was skipped"]
+    res = results(frames, dataclasses.replace(facts, pages=pages))
+    assert_caught(res, "document.parser_data_loss", 6)
+    note = res["document.parser_notes"]
+    assert note.status is Status.WARN and [f.page for f in note.findings] == [7]
+
+
+# -- damaged PDFs, run end to end ------------------------------------------------------------
+
+
+def _pdf_damage(src: Path, out: Path, damage: str, card_page: int) -> None:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, NumberObject
+
+    if damage in ("last3", "first30"):
+        reader, writer = PdfReader(str(src)), PdfWriter()
+        n = len(reader.pages)
+        for i in range(n - 3) if damage == "last3" else range(30):
+            writer.add_page(reader.pages[i])
+        writer.write(str(out))
+        return
+    writer = PdfWriter(clone_from=str(src))
+    page = writer.pages[card_page - 1]
+    if damage == "tounicode":
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "Mincho" in str(font.get("/BaseFont")) and "/ToUnicode" in font:
+                del font[NameObject("/ToUnicode")]
+    elif damage == "rotated":
+        page.rotate(90)
+    elif damage in ("cut", "checksum"):
+        stream = page["/Contents"].get_object()
+        data = stream.get_data()
+        packed = zlib.compress(data)
+        # Cut in half, or whole with a broken checksum (pdfminer logs "Data-loss").
+        raw = packed[: len(packed) // 2] if damage == "cut" else packed[:-4] + b"\0\0\0\0"
+        stream._data = raw
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        stream[NameObject("/Length")] = NumberObject(len(raw))
+    writer.write(str(out))
+
+
+@pytest.mark.parametrize(
+    "damage,check,where",
+    [
+        ("last3", "document.extent", "toc"),
+        ("first30", "document.extent", "toc"),
+        ("tounicode", "text.unmapped", "card"),
+        ("rotated", "text.not_upright", "card"),
+        ("cut", "document.parser_data_loss", "card"),
+        ("checksum", "document.parser_data_loss", "card"),
+    ],
+)
+def test_damaged_pdfs_are_caught_on_their_page(
+    tmp_path: Path, edition: str, damage: str, check: str, where: str
+) -> None:
+    c = card(edition, 1, 4)
+    card_page = c["page"] + 2  # cover and 目次 are unnumbered in both editions
+    pdf = tmp_path / f"{damage}.pdf"
+    _pdf_damage(EDITIONS[edition][0], pdf, damage, card_page)
+    out = tmp_path / "curated"
+    with pytest.raises(ValidationFailed) as e:
+        api.run_release(pdf, out=out)
+    assert check in str(e.value)
+    assert not (out / "program_cards").exists()  # nothing published
+    report = json.loads(e.value.report_path.read_text(encoding="utf-8"))
+    entry = next(x for x in report["checks"] if x["id"] == check)
+    assert entry["status"] == "fail" and entry["kind"] == "health"
+    pages = {case["page"] for case in entry["cases"]}
+    if damage == "tounicode":  # the font is shared by every page that sets body text
+        assert card_page in pages
+    else:
+        assert pages == ({2} if where == "toc" else {card_page}), pages
+    if damage == "tounicode":
+        assert all("Mincho" in case["message"] for case in entry["cases"])
+    if damage == "first30":
+        labels = {case["key"] for case in entry["cases"]}
+        assert any(label.startswith("⑧") for label in labels)
+    assert report["verdict"] == "fail" and report["published"] is False
+
+
+# -- no check passes over nothing -----------------------------------------------------------
+
+
+def _empty_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {k: v.iloc[0:0] for k, v in frames.items()}
+
+
+def test_no_check_passes_over_nothing(read) -> None:
+    """Every check, given no input at all, is not run (or fails): never a pass."""
+    edition, doc, frames, facts = read
+    nothing = ExtractionFacts(pages=[], toc=[], index_labels=[], card_labels=0)
+    res = results(_empty_frames(frames), nothing)
+    assert set(res) == set(REGISTRY)
+    passed = [cid for cid, r in res.items() if r.status is Status.PASS]
+    assert passed == []
+    assert all(r.not_run.reason for r in res.values() if r.status is Status.NOT_RUN)
+
+
+def test_an_empty_extraction_of_a_document_that_has_the_content_fails(read) -> None:
+    """The document's announcements stay (its 目次, labels, pages); nothing was read from
+    it: every check over the datasets is blocking, and the verdict is fail."""
+    edition, doc, frames, facts = read
+    announced = dataclasses.replace(facts, findings=[])
+    res = results(_empty_frames(frames), announced)
+    page_only = {
+        "document.page_sequence",
+        "document.extent",
+        "document.toc_headings",
+        "document.parser_data_loss",
+        "document.parser_notes",
+        "text.unmapped",
+        "text.not_upright",
+        # These read the labels the document prints, which are still there.
+        "index.rows_found",
+        "index.section_found",
+        "index.table_found",
+    }
+    for cid, r in res.items():
+        if cid in page_only:
+            continue
+        # figures may be absent from an edition: not run, said, never a pass.
+        if cid in ("figures.source", "schema.figures"):
+            assert r.status is Status.NOT_RUN, cid
+            continue
+        assert blocks(r), (cid, r.status, r.not_run)
+    assert api.Validation(frames, list(res.values()), {}).has_errors
+
+
+def test_every_finding_an_extractor_reports_has_its_check() -> None:
+    """The registry owns every id the extractors use (run_checks raises otherwise)."""
+    ids = set()
+    for path in Path(api.__file__).parent.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for part in text.split("Finding(")[1:]:
+            literal = part.strip().split(",")[0].strip()
+            if literal.startswith('"') and literal.endswith('"'):
+                ids.add(literal.strip('"'))
+    assert ids and all(any(i == c or i.startswith(c + ".") for c in REGISTRY) for i in ids), sorted(
+        i for i in ids if i not in REGISTRY
+    )
+
+
+def test_index_labels_and_pages_are_recorded_as_facts(read) -> None:
+    edition, doc, frames, facts = read
+    sections = [ix.section for ix in facts.index_labels]
+    assert sections == [p_sec for p_sec in dict.fromkeys(frames["program_index"]["section"])]
+    assert all(isinstance(ix, IndexFact) and ix.bbox for ix in facts.index_labels)
+    assert [p.number for p in facts.pages] == list(range(1, len(doc.pages) + 1))
+    ci = CheckInput(frames, facts)
+    assert all(
+        r.status is not Status.NOT_RUN for r in run_checks(ci) if r.check.kind is CheckKind.HEALTH
+    )

@@ -469,3 +469,149 @@ def test_index_labels_and_pages_are_recorded_as_facts(read) -> None:
     assert all(
         r.status is not Status.NOT_RUN for r in run_checks(ci) if r.check.kind is CheckKind.HEALTH
     )
+
+
+def test_a_table_whose_body_rules_are_lost(read) -> None:
+    """A table drawn so that the finder sees only its header: its rows glue into the
+    card's text, and the text set in columns says a table was lost."""
+    edition, doc, frames, facts = read
+    rows = frames["indicators"].query("section == '1' and card_no == 3")
+    page = doc.page(int(rows["source_page"].iloc[0]))
+    top, bottom = rows["bbox_top"].min(), rows["bbox_bottom"].max()
+    x0, x1 = rows["bbox_x0"].min(), rows["bbox_x1"].max()
+
+    def in_body(r) -> bool:  # noqa: ANN001 - a Rule
+        across = r.end > x0 and r.start < x1 if r.horizontal else x0 - 2 <= r.pos <= x1 + 2
+        return across and (top - 1 < r.pos <= bottom + 1 if r.horizontal else r.end > top)
+
+    kept = [r for r in page.rules if not in_body(r)]
+    # The vertical rules still frame the header.
+    kept += [
+        dataclasses.replace(r, end=top)
+        for r in page.rules
+        if not r.horizontal and x0 - 2 <= r.pos <= x1 + 2 and r.start < top < r.end
+    ]
+    res = extract_checks(damaged(doc, page.number, rules=kept))
+    findings = assert_caught(res, "tables.lost_rows", page.number)
+    assert findings[0].key == "card 3"
+
+
+def test_a_continued_table_with_a_column_lost(tmp_path: Path) -> None:
+    from tests.render import Style, render
+    from tests.sample_cards import specs
+
+    style = Style(repeat_header_on_break=False, card_min_space=30, page_bottom=640)
+    doc = api.open_document(render(tmp_path / "v.pdf", specs(), style))
+    frames, facts, _ = api.extract_document(doc)
+    rows = frames["indicators"]
+    spans = rows.groupby(["card_no", "table_no"])["source_page"].nunique()
+    card_no, table_no = spans[spans == 2].index[0]
+    part = rows[(rows["card_no"] == card_no) & (rows["table_no"] == table_no)]
+    number = int(part["source_page"].max())
+    cont = part[part["source_page"] == number]
+    x0, x1, top = cont["bbox_x0"].min(), cont["bbox_x1"].max(), cont["bbox_top"].min()
+    page = doc.page(number)
+    inner = [r for r in page.rules if not r.horizontal and x0 + 3 < r.pos < x1 - 3 and r.end > top]
+    assert inner
+    lost = max(inner, key=lambda r: r.pos)  # one column rule of the continued part
+    res = extract_checks(damaged(doc, number, rules=[r for r in page.rules if r is not lost]))
+    assert_caught(res, "tables.continued_columns", number)
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    [
+        "program_cards",
+        "indicators",
+        "programs",
+        "program_totals",
+        "program_index",
+        "statistics",
+        "figures",
+        "narrative",
+    ],
+)
+def test_every_schema_check_fails_on_a_bad_row(read, dataset: str) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    fr[dataset].loc[fr[dataset].index[0], "source_page"] = 0  # pages are 1-based
+    r = results(fr, facts)[f"schema.{dataset}"]
+    assert r.status is Status.FAIL and r.check.kind is CheckKind.SCHEMA
+    assert any(f.check.startswith(f"schema.{dataset}.source_page") for f in r.findings)
+
+
+def test_a_card_without_an_indicator_table_is_a_warning(read) -> None:
+    edition, doc, frames, facts = read
+    fr = copied(frames)
+    c = fr["program_cards"]
+    c.loc[c.index[0], "n_tables"] = 0
+    fr["indicators"] = fr["indicators"][
+        ~(
+            (fr["indicators"]["section"] == c.loc[c.index[0], "section"])
+            & (fr["indicators"]["card_no"] == c.loc[c.index[0], "card_no"])
+        )
+    ]
+    r = results(fr, facts)["cards.no_indicator_table"]
+    assert r.status is Status.WARN and r.check.kind is CheckKind.CONSISTENCY
+
+
+# Where each registered check is shown to fail on damaged input (the consistency checks
+# of the cross-dataset reconciliation in test_reconcile.py, the statistics checks in
+# test_statistics.py); a new check without such a test fails here.
+PROVEN = {
+    "document.page_sequence": "test_pages_out_of_order",
+    "document.extent": "test_damaged_pdfs_are_caught_on_their_page",
+    "document.toc_headings": "test_a_heading_the_toc_names_that_is_not_on_its_page",
+    "document.parser_data_loss": "test_damaged_pdfs_are_caught_on_their_page",
+    "document.parser_notes": "test_parser_notes_become_findings_on_their_page",
+    "text.unmapped": "test_damaged_pdfs_are_caught_on_their_page",
+    "text.not_upright": "test_damaged_pdfs_are_caught_on_their_page",
+    "programs.rows_found": "test_no_program_list_rows",
+    "programs.band_policy": "test_program_list_bands_that_cannot_be_read",
+    "programs.policy_found": "test_program_list_bands_that_cannot_be_read",
+    "cards.header_found": "test_a_card_header_that_cannot_be_read",
+    "cards.section_found": "test_policy_headings_that_cannot_be_read",
+    "cards.department_line_found": "test_a_card_label_that_cannot_be_read",
+    "cards.results_label_found": "test_a_card_label_that_cannot_be_read",
+    "cards.numbering": "test_a_card_lost_with_its_text_moved_into_the_card_before",
+    "cards.in_index": "test_a_section_filed_under_another",
+    "index.section_found": "test_policy_headings_that_cannot_be_read",
+    "index.table_found": "test_an_index_without_its_table",
+    "index.rows_found": "test_an_empty_program_index",
+    "index.row_numbered": "test_an_index_row_without_its_number",
+    "index.subtotal_found": "test_an_index_without_its_subtotal",
+    "index.card_found": "test_a_card_misread_as_another_program",
+    "tables.header_found": "test_a_table_without_its_header",
+    "tables.continued_columns": "test_a_continued_table_with_a_column_lost",
+    "tables.lost_rows": "test_a_table_whose_body_rules_are_lost",
+    "tables.body_rows": "test_a_table_without_its_body_rows",
+    "cards.budget_not_numeric": "tests/test_golden.py::test_warnings_are_exactly_what_the_report_deserves",
+    "cards.no_indicator_table": "test_a_card_without_an_indicator_table_is_a_warning",
+    "indicator_header_years": "tests/test_golden.py::test_warnings_are_exactly_what_the_report_deserves",
+    "indicator_label_inherited": "tests/test_golden.py::test_warnings_are_exactly_what_the_report_deserves",
+    "names.repost_marker_width": "tests/test_reconcile.py::test_repost_marker_width_passes_when_printed_one_way",
+}
+
+
+def test_every_check_is_shown_to_fail_on_damaged_input() -> None:
+    import importlib
+
+    from tests.test_reconcile import ALTERATIONS
+    from tests.test_statistics import test_each_statistics_check_fails_on_altered_data as stats
+
+    statistics = {p[0] for m in stats.pytestmark if m.name == "parametrize" for p in m.args[1]} | {
+        "figures.source"
+    }
+    schema = {
+        f"schema.{d}" for d in test_every_schema_check_fails_on_a_bad_row.pytestmark[0].args[1]
+    }
+    covered = set(PROVEN) | set(ALTERATIONS) | statistics | schema
+    assert covered == set(REGISTRY), sorted(set(REGISTRY) ^ covered)
+    for name in PROVEN.values():
+        module, _, test = name.rpartition("::")
+        where = (
+            importlib.import_module(module.replace("/", ".").removesuffix(".py"))
+            if module
+            else None
+        )
+        assert callable(getattr(where, test) if where else globals()[test]), name

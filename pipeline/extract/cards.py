@@ -19,6 +19,7 @@ from pipeline.extract.sections import (
     find_policy_headings,
     heading_before,
 )
+from pipeline.extract.settings import LAYOUT
 from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
 from pipeline.findings import Finding
 from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets
@@ -218,6 +219,7 @@ def _build_card(
         )
 
     text_lines = [pl for pl in body if not in_table(pl)]
+    findings += lost_table_lines(text_lines, raw_tables, card_no)
     split = next((i for i, pl in enumerate(text_lines) if RESULTS_LABEL.match(pl.key)), None)
     if split is None:
         findings.append(
@@ -261,6 +263,42 @@ def _build_card(
         bbox=(x0, head[0].line.top, x1, bottom),
         findings=findings,
     )
+
+
+def lost_table_lines(
+    text_lines: list[PlacedLine], tables: list[Table], card_no: int
+) -> list[Finding]:
+    """Lines of a card's text set in columns: pieces split by a column gap that name
+    periods (a table header), or whose left edges line up with a column of one of the
+    card's tables or with the pieces of another such line. They belong to a table the
+    finder did not see (a lost table)."""
+    size = max(1.0, min((pl.line.size for pl in text_lines), default=10.0))
+    align = LAYOUT.column_align_em * size
+    rows = []
+    for pl in text_lines:
+        pieces = pl.line.split(LAYOUT.column_gap_em)
+        if len(pieces) > 1:
+            rows.append((pl, [p.x0 for p in pieces[1:]]))
+    edges = [e for t in tables for e in t.col_edges]
+
+    def lines_up(starts: list[float], others: list[float]) -> bool:
+        return any(abs(x - e) <= align for x in starts for e in others)
+
+    out = []
+    for pl, starts in rows:
+        others = [x for q, xs in rows if q is not pl for x in xs]
+        header = [piece.text for piece in pl.line.split(LAYOUT.column_gap_em)]
+        if lines_up(starts, edges) or lines_up(starts, others) or looks_like_header(header):
+            out.append(
+                Finding(
+                    "tables.lost_rows",
+                    f"card {card_no}: text set in columns belongs to no table: {pl.text!r}",
+                    pl.page.number,
+                    pl.line.bbox,
+                    key=f"card {card_no}",
+                )
+            )
+    return out
 
 
 def card_body_region(page: PageLayout, top: float | None, bottom: float | None) -> BBox:

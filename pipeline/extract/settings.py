@@ -17,6 +17,11 @@ class LayoutSettings:
     # … and starts at the text block's left edge: within this many em of the leftmost
     # line of its page (an indented "② …" inside a card title is not a heading).
     heading_left_edge_em: float = 1.0
+    # Text set in columns: pieces of one line separated by at least this many em of
+    # white space (running text never leaves such a gap, a table row does).
+    column_gap_em: float = 1.5
+    # Two pieces start in the same column when their left edges are this close, in em.
+    column_align_em: float = 1.0
 
 
 LAYOUT = LayoutSettings()

@@ -463,6 +463,15 @@ HEALTH_CHECKS = [
         **_EXTRACT,
     ),
     Check(
+        "tables.lost_rows",
+        HEALTH,
+        ERROR,
+        "No text of a card body is set in columns outside a table (rows of a lost table)",
+        ("indicators", _CARDS),
+        needs=rows_of(_CARDS),
+        **_EXTRACT,
+    ),
+    Check(
         "tables.body_rows",
         HEALTH,
         ERROR,

@@ -419,8 +419,17 @@ def test_an_empty_extraction_of_a_document_that_has_the_content_fails(read) -> N
     """The document's announcements stay (its 目次, labels, pages); nothing was read from
     it: every check over the datasets is blocking, and the verdict is fail."""
     edition, doc, frames, facts = read
-    announced = dataclasses.replace(facts, findings=[])
+    from pipeline.extract.accounting import Extracted, account_document, claim_extraction
+    from pipeline.extract.program_list import ProgramList
+    from pipeline.extract.statistics import StatisticsExtraction
+
+    read_nothing = Extracted(1, 2, [], [], ProgramList([], {}, []), StatisticsExtraction(), [])
+    accounts = account_document(doc, claim_extraction(doc, read_nothing))
+    announced = dataclasses.replace(facts, findings=[], accounts=accounts)
     res = results(_empty_frames(frames), announced)
+    # All the text the report prints is left out of the data: every page with text says so.
+    lost = {f.page for f in res["glyphs.unassigned"].findings}
+    assert lost == {p.number for p in doc.pages if p.number > 2 and len(p.glyphs) > 10}
     page_only = {
         "document.page_sequence",
         "document.extent",
@@ -429,6 +438,7 @@ def test_an_empty_extraction_of_a_document_that_has_the_content_fails(read) -> N
         "document.parser_notes",
         "text.unmapped",
         "text.not_upright",
+        "glyphs.assigned_twice",
         # These read the labels the document prints, which are still there.
         "index.rows_found",
         "index.section_found",
@@ -590,6 +600,8 @@ PROVEN = {
     "indicator_header_years": "tests/test_golden.py::test_warnings_are_exactly_what_the_report_deserves",
     "indicator_label_inherited": "tests/test_golden.py::test_warnings_are_exactly_what_the_report_deserves",
     "names.repost_marker_width": "tests/test_reconcile.py::test_repost_marker_width_passes_when_printed_one_way",
+    "glyphs.unassigned": "test_a_narrative_block_left_out_is_unassigned_text",
+    "glyphs.assigned_twice": "test_a_card_text_moved_into_another_card_is_assigned_twice",
 }
 
 
@@ -615,3 +627,83 @@ def test_every_check_is_shown_to_fail_on_damaged_input() -> None:
             else None
         )
         assert callable(getattr(where, test) if where else globals()[test]), name
+
+
+# -- glyph accounting ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_extraction(read):
+    from pipeline.extract.report import extract_report
+
+    edition, doc, frames, facts = read
+    return extract_report(doc)
+
+
+def _accounted(doc: Document, ex, **changes) -> list:
+    from pipeline.extract.accounting import Extracted, account_document, claim_extraction
+    from pipeline.extract.toc import find_toc
+
+    parts = dict(
+        cover_page=ex.release.cover_page,
+        toc_page=find_toc(doc)[0].toc_page,
+        cards=ex.cards,
+        indexes=ex.indexes,
+        program_list=ex.program_list,
+        statistics=ex.statistics,
+        narrative=ex.narrative,
+    )
+    return account_document(doc, claim_extraction(doc, Extracted(**{**parts, **changes})))
+
+
+def test_every_glyph_of_the_undamaged_editions_ends_in_one_place(read) -> None:
+    from pipeline.extract.accounting import Zone
+
+    edition, doc, frames, facts = read
+    assert len(facts.accounts) == len(doc.pages)
+    for a in facts.accounts:
+        assert a.unassigned == 0 and a.assigned_twice == 0, (a.page, a.unassigned_lines[:3])
+        assert a.assigned + sum(a.zoned.values()) == a.glyphs
+        known = {v for k, v in vars(Zone).items() if not k.startswith("_")}
+        assert set(a.zoned) <= known
+    total = sum(a.glyphs for a in facts.accounts)
+    assigned = sum(a.assigned for a in facts.accounts)
+    assert assigned / total > 0.9  # zones are the exception, records the rule
+
+
+def test_a_narrative_block_left_out_is_unassigned_text(read, report_extraction) -> None:
+    edition, doc, frames, facts = read
+    ex = report_extraction
+    k = next(i for i, b in enumerate(ex.narrative) if b.kind == "paragraph" and len(b.text) > 40)
+    dropped = ex.narrative[k]
+    accounts = _accounted(doc, ex, narrative=ex.narrative[:k] + ex.narrative[k + 1 :])
+    res = results(frames, dataclasses.replace(facts, accounts=accounts))
+    findings = assert_caught(res, "glyphs.unassigned", dropped.page)
+    assert any(squash(f.observed) in squash(dropped.text) for f in findings)
+    assert all(f.bbox is not None for f in findings)  # boxed on the page crop
+
+
+def test_a_table_row_left_out_is_unassigned_text(read, report_extraction) -> None:
+    edition, doc, frames, facts = read
+    ex = report_extraction
+    card_ = next(c for c in ex.cards if c.tables and len(c.tables[0].rows) >= 2)
+    table = card_.tables[0]
+    short = dataclasses.replace(table, rows=table.rows[1:])
+    cards = [
+        dataclasses.replace(c, tables=[short, *c.tables[1:]]) if c is card_ else c for c in ex.cards
+    ]
+    res = results(frames, dataclasses.replace(facts, accounts=_accounted(doc, ex, cards=cards)))
+    assert_caught(res, "glyphs.unassigned", table.rows[0].page)
+
+
+def test_a_card_text_moved_into_another_card_is_assigned_twice(read, report_extraction) -> None:
+    edition, doc, frames, facts = read
+    ex = report_extraction
+    first, second = ex.cards[0], ex.cards[1]
+    glued = dataclasses.replace(first, text_lines=first.text_lines + second.text_lines[2:])
+    res = results(
+        frames,
+        dataclasses.replace(facts, accounts=_accounted(doc, ex, cards=[glued, *ex.cards[1:]])),
+    )
+    findings = assert_caught(res, "glyphs.assigned_twice", second.source_page)
+    assert "card 1/1" in findings[0].key and "card 1/2" in findings[0].key

@@ -51,6 +51,7 @@ class IndicatorTable:
     bbox: BBox
     ruled_columns: bool
     col_edges: list[float]
+    header_boxes: list[tuple[int, BBox]] = field(default_factory=list)  # (page, box) per part
 
     @property
     def period_labels(self) -> list[str]:
@@ -83,6 +84,10 @@ class ProgramCard:
     end_page: int
     bbox: BBox
     findings: list[Finding] = field(default_factory=list)
+    # Where its fields were read, for the glyph accounting: the lines of its header,
+    # text and 担当課 line, and its labels (【事業概要】, 【事業実績】).
+    text_lines: list[TextLine] = field(default_factory=list, repr=False)
+    label_lines: list[TextLine] = field(default_factory=list, repr=False)
 
     @property
     def section(self) -> str:
@@ -262,6 +267,12 @@ def _build_card(
         end_page=(lines[dept_stop - 1].page.number if dept_stop > a else start_page.number),
         bbox=(x0, head[0].line.top, x1, bottom),
         findings=findings,
+        text_lines=[
+            pl.line
+            for pl in [*head, *overview_lines, *results_lines]
+            + (lines[end:dept_stop] if end is not None else [])
+        ],
+        label_lines=[lines[a].line] + ([text_lines[split].line] if split is not None else []),
     )
 
 
@@ -544,6 +555,8 @@ def assemble_indicator_tables(
                 )
             )
             continue
+        if has_header:
+            target.header_boxes.append((t.page, t.row_boxes[0]))
         for r in range(start_row, t.n_rows):
             cells = [t.cell_at(r, j) for j in range(t.n_cols)]
             texts = [c.text if c is not None else "" for c in cells]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.extract.accounting import PageAccount
 from pipeline.extract.document import BBox, Document, PageLayout
-from pipeline.extract.toc import TocEntry, find_toc
+from pipeline.extract.toc import TocEntry
 from pipeline.findings import Finding
 from pipeline.normalize.text import squash
 
@@ -56,6 +57,7 @@ class ExtractionFacts:
     index_labels: list[IndexFact]
     card_labels: int  # 【事業概要】 labels in the document
     findings: list[Finding] = field(default_factory=list)  # what the extractors reported
+    accounts: list[PageAccount] = field(default_factory=list)  # where each page's glyphs went
 
     @property
     def last_printed(self) -> int | None:
@@ -98,12 +100,18 @@ def locate_toc_entries(doc: Document, entries: list[TocEntry]) -> list[TocFact]:
 
 
 def gather_facts(
-    doc: Document, index_labels: list[IndexFact], card_labels: int, findings: list[Finding]
+    doc: Document,
+    toc: list[TocEntry],
+    index_labels: list[IndexFact],
+    card_labels: int,
+    findings: list[Finding],
+    accounts: list[PageAccount],
 ) -> ExtractionFacts:
     return ExtractionFacts(
         pages=[page_facts(p) for p in doc.pages],
-        toc=locate_toc_entries(doc, find_toc(doc)),
+        toc=locate_toc_entries(doc, toc),
         index_labels=index_labels,
         card_labels=card_labels,
         findings=findings,
+        accounts=accounts,
     )

@@ -64,6 +64,7 @@ class ProgramIndex:
     page: int
     label_bbox: BBox
     findings: list[Finding] = field(default_factory=list)
+    header_boxes: list[tuple[int, BBox]] = field(default_factory=list)  # (page, box) of header rows
 
     @property
     def section(self) -> str:
@@ -152,6 +153,7 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
         roles = _roles(table)
         assert roles is not None
         grid = table.rows()
+        index.header_boxes += [(p.number, table.row_boxes[r]) for r in range(header_rows(table))]
         for r in range(header_rows(table), table.n_rows):
             cells = grid[r]
 

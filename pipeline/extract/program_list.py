@@ -80,6 +80,8 @@ class ProgramList:
     policy_titles: dict[int, str]
     pages: list[int]
     findings: list[Finding] = field(default_factory=list)
+    # (page, box) of its header and band rows: read for the columns and policies
+    zones: list[tuple[int, BBox]] = field(default_factory=list)
 
 
 def is_program_list(table: Table) -> dict[str, int] | None:
@@ -103,6 +105,7 @@ def extract_program_list(doc: Document) -> ProgramList:
     titles: dict[int, str] = {}
     pages: list[int] = []
     findings: list[Finding] = []
+    zones: list[tuple[int, BBox]] = []
     policy: int | None = None
     measure: str | None = None
     for page in doc.pages:
@@ -114,10 +117,12 @@ def extract_program_list(doc: Document) -> ProgramList:
                 pages.append(page.number)
             first_body = header_rows(table)
             grid = table.rows()
+            zones += [(page.number, table.row_boxes[r]) for r in range(first_body)]
             for r in range(first_body, table.n_rows):
                 cells = grid[r]
                 band = next((c for c in cells if c is not None and c.colspan == table.n_cols), None)
                 if band is not None:
+                    zones.append((page.number, table.row_boxes[r]))
                     m = re.match(r"^\s*([①-⑳])\s*(.*)$", band.text)
                     if m:
                         policy = CIRCLED.index(m.group(1)) + 1
@@ -193,4 +198,4 @@ def extract_program_list(doc: Document) -> ProgramList:
                             table.row_boxes[r],
                         )
                     )
-    return ProgramList(rows, titles, pages, findings)
+    return ProgramList(rows, titles, pages, findings, zones)

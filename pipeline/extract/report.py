@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.errors import LayoutError
+from pipeline.extract.accounting import Extracted, account_document, claim_extraction
 from pipeline.extract.cards import ProgramCard, extract_cards, prepare_card_tables
 from pipeline.extract.document import Document, PageLayout
 from pipeline.extract.health import ExtractionFacts, IndexFact, gather_facts
@@ -16,6 +17,7 @@ from pipeline.extract.release import Release, identify_release
 from pipeline.extract.sections import flatten
 from pipeline.extract.statistics import StatisticsExtraction, extract_statistics
 from pipeline.extract.tables import prepare_page_tables
+from pipeline.extract.toc import find_toc
 
 
 @dataclass(slots=True)
@@ -55,6 +57,19 @@ def extract_report(doc: Document) -> ReportExtraction:
     statistics = extract_statistics(doc, structured)
     body_size = body_text_size(doc)
     narrative = extract_narrative(lines, cards.inside, set(program_list.pages), body_size)
+    toc = find_toc(doc)
+    ledger = claim_extraction(
+        doc,
+        Extracted(
+            release.cover_page,
+            toc[0].toc_page if toc else None,
+            cards.cards,
+            indexes,
+            program_list,
+            statistics,
+            narrative,
+        ),
+    )
     findings = list(cards.findings) + program_list.findings
     for ix in indexes:
         findings += ix.findings
@@ -70,7 +85,9 @@ def extract_report(doc: Document) -> ReportExtraction:
         statistics=statistics,
         narrative=narrative,
         printed={p.number: p.printed for p in doc.pages},
-        facts=gather_facts(doc, index_facts, cards.labels, findings),
+        facts=gather_facts(
+            doc, toc, index_facts, cards.labels, findings, account_document(doc, ledger)
+        ),
     )
 
 

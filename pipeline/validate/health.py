@@ -268,3 +268,38 @@ def parser_messages(facts: ExtractionFacts) -> list[Finding]:
             )
             out.append(Finding(check, f"the PDF parser reported: {message}", p.number))
     return out
+
+
+def unassigned_glyphs(facts: ExtractionFacts) -> list[Finding]:
+    """Text the report prints that no record was read from and no zone explains."""
+    out = []
+    for a in facts.accounts:
+        if a.unassigned <= SETTINGS.unassigned_glyphs_per_page:
+            continue
+        for text, bbox in a.unassigned_lines[: SETTINGS.accounting_cases_per_page]:
+            out.append(
+                Finding(
+                    "glyphs.unassigned",
+                    f"{a.unassigned} of the page's {a.glyphs} glyphs went to no record: {text!r}",
+                    a.page,
+                    bbox,
+                    observed=text,
+                )
+            )
+    return out
+
+
+def glyphs_assigned_twice(facts: ExtractionFacts) -> list[Finding]:
+    """Text two records were read from: one of them took what is not its own."""
+    return [
+        Finding(
+            "glyphs.assigned_twice",
+            f"{text!r} was read into two records: {owners[0]} and {owners[1]}",
+            a.page,
+            bbox,
+            key=" / ".join(owners),
+            observed=text,
+        )
+        for a in facts.accounts
+        for text, bbox, owners in a.twice_lines[: SETTINGS.accounting_cases_per_page]
+    ]

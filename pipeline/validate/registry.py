@@ -304,6 +304,27 @@ HEALTH_CHECKS = [
         from_extraction=True,
     ),
     Check(
+        "glyphs.unassigned",
+        HEALTH,
+        ERROR,
+        "Every glyph of a page ends in a record or a named zone (page label, cover, 目次, "
+        "labels, table headers): no printed text is left out of the data",
+        (),
+        _facts(health.unassigned_glyphs),
+        _TEXT_READ,
+        True,
+    ),
+    Check(
+        "glyphs.assigned_twice",
+        HEALTH,
+        ERROR,
+        "No glyph was read into two records",
+        (),
+        _facts(health.glyphs_assigned_twice),
+        _TEXT_READ,
+        True,
+    ),
+    Check(
         "programs.rows_found",
         HEALTH,
         ERROR,

@@ -48,6 +48,7 @@ from pipeline.validate.registry import CheckInput, CheckResult, blocks, run_chec
 from pipeline.validate.report import (
     build_report,
     crop_keys,
+    glyph_accounting,
     render_crops,
     render_html,
     render_regions,
@@ -319,6 +320,7 @@ def run_release(
             published=publishing,
             allow_errors=allow_errors,
             quarantine=quarantine,
+            glyph_accounting=glyph_accounting(facts.accounts, printed) if facts else None,
         )
         crops = _start_crops(pdf, report, jobs)  # rendered while the datasets are written
         for name, rows in sorted(failed.items()):
@@ -414,6 +416,8 @@ def validate_release(
         published=True,
         allow_errors=False,
         quarantine={},
+        # Counted when the PDF was read; published data cannot be counted again.
+        glyph_accounting=(previous or {}).get("glyph_accounting"),
     )
     folder = partition_dir(out, "_validation", fiscal_year)
     tmp = folder.with_name(folder.name + ".tmp")

@@ -358,3 +358,26 @@ def test_crops_fall_back_to_this_process_when_the_workers_break(
     pdf = EDITIONS[edition][0]
     monkeypatch.setattr(api, "worker_pool", lambda jobs: BrokenPool())
     assert api._start_crops(pdf, report, 2)() == render_crops(pdf, api._report_cases(report))
+
+
+def test_report_accounts_for_every_glyph_and_says_each_checks_kind(curated) -> None:
+    edition, out, result = curated
+    report = read_report(result.fiscal_year, out)
+    acc = report["glyph_accounting"]
+    t = acc["totals"]
+    assert t["glyphs"] > 60000 and t["unassigned"] == 0 and t["assigned_twice"] == 0
+    assert t["assigned"] + sum(t["zoned"].values()) == t["glyphs"]
+    assert {"page label", "目次", "table header", "label", "cover"} <= set(t["zoned"])
+    assert [p["page"] for p in acc["pages"]] == list(range(1, len(acc["pages"]) + 1))
+    assert all(p["printed_page"] in (None, p["page"] - 2) for p in acc["pages"])
+    kinds = {c["id"]: c["kind"] for c in report["checks"]}
+    assert kinds["index.card_found"] == "health" and kinds["index.card_budget"] == "consistency"
+    assert all(
+        (c["severity"] == "error") == (c["kind"] in ("health", "schema"))
+        for c in report["checks"]
+        if c["id"] != "document.parser_notes"
+    )
+    html = (out / "_validation" / f"fiscal_year={result.fiscal_year}" / "report.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'id="glyph-pages"' in html and f"{t['glyphs']} glyphs" in html

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from pipeline.extract.accounting import PageAccount
 from pipeline.findings import Finding, Status
 from pipeline.validate.registry import CheckResult, blocks
 
@@ -38,6 +39,7 @@ def build_report(
     published: bool,
     allow_errors: bool,
     quarantine: dict[str, dict],
+    glyph_accounting: dict | None = None,
 ) -> dict:
     checks = [_check(r, printed) for r in results]
     failed = sum(blocks(r) for r in results)
@@ -82,7 +84,33 @@ def build_report(
         },
         "checks": checks,
         "quarantine": quarantine,
+        "glyph_accounting": glyph_accounting,
     }
+
+
+def glyph_accounting(accounts: list[PageAccount], printed: dict[int, int | None]) -> dict:
+    """Where every page's glyphs went: totals, and one row per page."""
+    pages = [
+        {
+            "page": a.page,
+            "printed_page": printed.get(a.page),
+            "glyphs": a.glyphs,
+            "assigned": a.assigned,
+            "zoned": a.zoned,
+            "unassigned": a.unassigned,
+            "assigned_twice": a.assigned_twice,
+        }
+        for a in accounts
+    ]
+    zoned: dict[str, int] = {}
+    for a in accounts:
+        for zone, n in a.zoned.items():
+            zoned[zone] = zoned.get(zone, 0) + n
+    totals = {
+        key: sum(p[key] for p in pages)
+        for key in ("glyphs", "assigned", "unassigned", "assigned_twice")
+    }
+    return {"totals": {**totals, "zoned": dict(sorted(zoned.items()))}, "pages": pages}
 
 
 def _check(r: CheckResult, printed: dict[int, int | None]) -> dict:
@@ -241,8 +269,9 @@ SCRIPT = """
     document.querySelectorAll('input[data-filter=severity]').forEach(function (b) { sev[b.value] = b.checked; });
     document.querySelectorAll('input[data-filter=dataset]').forEach(function (b) { ds[b.value] = b.checked; });
     document.querySelectorAll('.check').forEach(function (el) {
-      var names = (el.getAttribute('data-datasets') || '').split(' ');
-      var anyDataset = names.some(function (n) { return ds[n]; });
+      var names = (el.getAttribute('data-datasets') || '').split(' ').filter(Boolean);
+      // A check about the document itself (pages, glyphs) concerns no dataset: always shown.
+      var anyDataset = names.length === 0 || names.some(function (n) { return ds[n]; });
       var show = sev[el.getAttribute('data-severity')] && anyDataset;
       el.classList.toggle('hidden', !show);
     });
@@ -255,6 +284,36 @@ SCRIPT = """
 
 def _e(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+def _accounting_html(accounting: dict | None) -> list[str]:
+    """The glyph accounting: totals, then the pages, those with text left out first."""
+    if not accounting:
+        return ['<h2 id="glyphs">Glyph accounting</h2><p>Not available for this report.</p>']
+    t = accounting["totals"]
+    zones = ", ".join(f"{_e(z)} {n}" for z, n in t["zoned"].items()) or "none"
+    parts = [
+        '<h2 id="glyphs">Glyph accounting</h2>',
+        f"<p>{t['glyphs']} glyphs: {t['assigned']} read into records, zoned ({zones}), "
+        f"<strong>{t['unassigned']} unassigned</strong>, "
+        f"<strong>{t['assigned_twice']} assigned twice</strong>. Unassigned text is boxed "
+        "on the page crops of <code>glyphs.unassigned</code>.</p>",
+        '<table id="glyph-pages"><tr><th>PDF page</th><th>printed page</th><th>glyphs</th>'
+        "<th>assigned</th><th>zoned</th><th>unassigned</th><th>assigned twice</th></tr>",
+    ]
+    rows = sorted(
+        accounting["pages"], key=lambda p: (-(p["unassigned"] + p["assigned_twice"]), p["page"])
+    )
+    for p in rows:
+        zoned = ", ".join(f"{_e(z)} {n}" for z, n in p["zoned"].items())
+        printed = "" if p["printed_page"] is None else p["printed_page"]
+        parts.append(
+            f'<tr><td class="n">{p["page"]}</td><td class="n">{printed}</td><td class="n">{p["glyphs"]}</td>'
+            f'<td class="n">{p["assigned"]}</td><td>{zoned}</td><td class="n">{p["unassigned"]}</td>'
+            f'<td class="n">{p["assigned_twice"]}</td></tr>'
+        )
+    parts.append("</table>")
+    return parts
 
 
 def render_html(report: dict, crops: dict[tuple, str]) -> str:
@@ -337,6 +396,7 @@ def render_html(report: dict, crops: dict[tuple, str]) -> str:
                 )
             parts.append("</div>")
         parts.append("</section>")
+    parts += _accounting_html(report.get("glyph_accounting"))
     passed = [c for c in report["checks"] if c["status"] == "pass"]
     parts.append(f'<h2 id="passed">Passed checks ({len(passed)})</h2><ul>')
     for c in passed:

@@ -10,6 +10,7 @@ import click
 
 from pipeline import api
 from pipeline.errors import NenpoError
+from pipeline.findings import Severity
 from pipeline.extract.document import DEFAULT_LIMITS, Limits, usable_cores
 
 OUT = click.option(
@@ -178,13 +179,13 @@ def _print_run(result: api.RunResult) -> None:
     for name, n in result.rows.items():
         click.echo(f"  {name:<14} {n:>6} rows")
     click.echo(f"  {len(result.errors)} error(s), {len(result.warnings)} warning(s)")
-    for label, findings in (("error", result.errors), ("warning", result.warnings)):
+    for label, findings in ((Severity.ERROR, result.errors), (Severity.WARNING, result.warnings)):
         ordered = sorted(findings, key=lambda f: (f.check, f.page or 0))
         for f in ordered[:SHOWN_PER_SEVERITY]:
             where = f" (PDF page {f.page})" if f.page is not None else ""
-            click.echo(f"    {label} [{f.check}]{where} {_one_line(f.message)}")
+            click.echo(f"    {label.value} [{f.check}]{where} {_one_line(f.message)}")
         if len(ordered) > SHOWN_PER_SEVERITY:
-            click.echo(f"    … {len(ordered) - SHOWN_PER_SEVERITY} more {label}(s) in the report")
+            click.echo(f"    … {len(ordered) - SHOWN_PER_SEVERITY} more {label.value}(s) in the report")
     if result.published and result.errors:
         state_text = "published DESPITE ERRORS (--allow-errors)"
     else:

@@ -270,6 +270,9 @@ def test_validate_and_report_commands(curated, tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "fail schema.program_cards" in r.stdout
     assert read_report(int(fy), out)["verdict"] == "fail"
+    # A report whose verdict is fail: `nenpo report` says so with its exit code too.
+    r = nenpo("report", fy, "--out", str(out))
+    assert r.returncode == 1 and ": fail" in r.stdout
 
     r = nenpo("report", "1999", "--out", str(out))
     assert r.returncode == 2 and r.stderr.startswith("nenpo: error:")
@@ -381,3 +384,21 @@ def test_report_accounts_for_every_glyph_and_says_each_checks_kind(curated) -> N
         encoding="utf-8"
     )
     assert 'id="glyph-pages"' in html and f"{t['glyphs']} glyphs" in html
+
+
+def test_allow_errors_publishes_and_still_exits_1(tmp_path: Path) -> None:
+    altered = _mini(tmp_path, "altered.pdf", header=["項目名", "元年度", "12年度"])
+    out = tmp_path / "curated"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(altered), "--out", str(out), "--allow-errors"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert r.returncode == 1, r.stderr
+    assert "published DESPITE ERRORS (--allow-errors)" in r.stdout
+    assert "    error [schema.indicators" in r.stdout
+    assert (out / "program_cards" / "fiscal_year=2020" / "part-0.parquet").is_file()
+    assert read_report(2020, out)["published"] is True

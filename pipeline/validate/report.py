@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.extract.accounting import PageAccount
-from pipeline.findings import Finding, Status
+from pipeline.findings import Finding, Severity, Status
 from pipeline.validate.registry import CheckResult, blocks
 
 REPORT_SCHEMA_VERSION = "1"
@@ -79,8 +79,8 @@ def build_report(
             "failed": failed,
             "not_run": not_run,
             "cases": len(cases),
-            "errors": sum(c["severity"] == "error" for c in cases),
-            "warnings": sum(c["severity"] == "warning" for c in cases),
+            "errors": sum(c["severity"] == Severity.ERROR.value for c in cases),
+            "warnings": sum(c["severity"] == Severity.WARNING.value for c in cases),
         },
         "checks": checks,
         "quarantine": quarantine,
@@ -352,7 +352,7 @@ def render_html(report: dict, crops: dict[tuple, str]) -> str:
         parts.append("</ul>")
     datasets = sorted({d for c in report["checks"] for d in c["datasets"]})
     parts.append('<div class="filters"><strong>Show:</strong> ')
-    for sev in ("error", "warning"):
+    for sev in (s.value for s in Severity):
         parts.append(
             f'<label><input type="checkbox" data-filter="severity" value="{sev}" checked> {sev}</label>'
         )

@@ -10,8 +10,8 @@ import click
 
 from pipeline import api
 from pipeline.errors import NenpoError
-from pipeline.findings import Severity
 from pipeline.extract.document import DEFAULT_LIMITS, Limits, usable_cores
+from pipeline.findings import Severity
 
 OUT = click.option(
     "--out",
@@ -185,7 +185,9 @@ def _print_run(result: api.RunResult) -> None:
             where = f" (PDF page {f.page})" if f.page is not None else ""
             click.echo(f"    {label.value} [{f.check}]{where} {_one_line(f.message)}")
         if len(ordered) > SHOWN_PER_SEVERITY:
-            click.echo(f"    … {len(ordered) - SHOWN_PER_SEVERITY} more {label.value}(s) in the report")
+            click.echo(
+                f"    … {len(ordered) - SHOWN_PER_SEVERITY} more {label.value}(s) in the report"
+            )
     if result.published and result.errors:
         state_text = "published DESPITE ERRORS (--allow-errors)"
     else:

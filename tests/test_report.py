@@ -391,7 +391,16 @@ def test_allow_errors_publishes_and_still_exits_1(tmp_path: Path) -> None:
     out = tmp_path / "curated"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     r = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", str(altered), "--out", str(out), "--allow-errors"],
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "run",
+            str(altered),
+            "--out",
+            str(out),
+            "--allow-errors",
+        ],
         capture_output=True,
         text=True,
         env=env,

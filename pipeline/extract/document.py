@@ -42,7 +42,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError, NenpoError
-from pipeline.normalize.text import join_glyphs, nfkc, squash
+from pipeline.normalize.text import fold_ideographs, join_glyphs, nfkc, squash
 
 # Geometric tolerances, in PDF points.
 RULE_MAX_THICKNESS = 2.0  # a filled rect thinner than this is a ruling, not a shape
@@ -373,6 +373,9 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
             if not obj.upright:
                 not_upright += 1  # said, never dropped silently: see extract/health.py
                 continue
+            # The text layer's radicals and compatibility ideographs, read as the kanji
+            # they stand for (the PDF prints 長, whatever code point it stores).
+            text = fold_ideographs(text)
             if is_unmapped_text(text):
                 name = fix_fontname_bytes(font) if isinstance(font, bytes) else str(font)
                 entry = unmapped.setdefault(name, [0, text])

@@ -180,3 +180,37 @@ def name_similarity(a: str, b: str) -> float:
     if ka == kb:
         return 1.0
     return difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+
+
+# Radicals that browsers and word processors emit for ordinary kanji (a font's glyph for
+# 長 found under the radical's code point). Kangxi radicals (U+2F00…) and compatibility
+# ideographs (U+F900…, U+2F800…) have NFKC equivalents; most of the CJK Radicals
+# Supplement (U+2E80…) has none, so the forms that stand for a whole character are
+# mapped here to the ideograph Unicode names as their equivalent
+# (EquivalentUnifiedIdeograph.txt). Component-only forms (氵-like) are left alone.
+_RADICAL_SUPPLEMENT = {
+    "⺟": "母", "⺠": "民", "⺝": "月", "⺩": "王", "⻁": "虎", "⻄": "西", "⻆": "角",
+    "⻑": "長", "⻗": "雨", "⻘": "青", "⻝": "食", "⻣": "骨", "⻤": "鬼", "⻨": "麦",
+    "⻩": "黄", "⻫": "斉", "⻭": "歯", "⻯": "竜", "⻲": "亀",
+}  # fmt: skip
+
+
+def _is_compatibility_ideograph(code: int) -> bool:
+    return (
+        0x2E80 <= code <= 0x2FDF  # radicals supplement, Kangxi radicals
+        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
+        or 0x2F800 <= code <= 0x2FA1F  # … supplement
+    )
+
+
+def fold_ideographs(text: str) -> str:
+    """Ordinary ideographs for radicals and compatibility ideographs ("⻑⽇" → "長日");
+    other text unchanged."""
+    if not any(_is_compatibility_ideograph(ord(ch)) for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if _is_compatibility_ideograph(ord(ch)):
+            ch = _RADICAL_SUPPLEMENT.get(ch) or unicodedata.normalize("NFKC", ch)
+        out.append(ch)
+    return "".join(out)

@@ -40,6 +40,8 @@ class Style:
     repeat_header_on_break: bool = True
     card_min_space: float = 120.0  # room a card needs to start on a page; small → cards break
     page_bottom: float = 780.0
+    # Word's indented block: every line of a paragraph indented this far, the first once more.
+    block_indent: float = 0.0
 
 
 @dataclass
@@ -171,6 +173,8 @@ class Doc:
             indent_first, indent_rest = 0.0, pdfmetrics.stringWidth(marker, MINCHO, BODY)
         else:
             indent_first, indent_rest = BODY, 0.0
+        indent_first += self.style.block_indent
+        indent_rest += self.style.block_indent
         first = self.wrap(s, RIGHT - LEFT - indent_first)[0]
         rest = self.wrap(s[len(first) :], RIGHT - LEFT - indent_rest)
         for i, line in enumerate([first, *rest]):

@@ -255,3 +255,29 @@ def test_ordinance_title_and_preamble(narrative) -> None:
     assert set(mine["printed_page"]) == {ordinance["printed_page"]}
     preamble = mine[mine["kind"] == "paragraph"]["text"]
     assert [_sq(t) for t in preamble] == [_sq(p) for p in ordinance["preamble"]]
+
+
+@pytest.mark.parametrize("block_indent", [0.0, 10.5, 21.0])
+def test_measure_paragraphs_set_as_an_indented_block(tmp_path, block_indent: float) -> None:
+    """Word's indented block under a "○" measure title: the whole paragraph indented, its
+    first line once more. Each paragraph is one block, as with a plain first-line indent."""
+    from pipeline.extract.document import open_document
+    from pipeline.extract.narrative import extract_narrative
+    from pipeline.extract.sections import flatten
+    from tests.render import BODY, Doc, Style
+
+    policy = load_truth("fy2020")["policies"][0]
+    measure = policy["measures"][0]
+    doc = Doc(Style(block_indent=block_indent), tmp_path / "m.pdf")
+    doc.cover("令和2年度")
+    doc.start_page()
+    doc.section_heading("① " + policy["title"])
+    doc.label("【取組の概要】")
+    doc.label("○ " + measure["title"])
+    for paragraph in measure["paragraphs"]:
+        doc.paragraph(paragraph)
+    doc.save()
+    blocks = extract_narrative(flatten(open_document(tmp_path / "m.pdf")), set(), set(), BODY)
+    paras = [b.text for b in blocks if b.kind == "paragraph"]
+    assert [_sq(p) for p in paras] == [_sq(p) for p in measure["paragraphs"]]
+    assert [b.text for b in blocks if b.kind == "measure_title"] == [measure["title"]]

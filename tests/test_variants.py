@@ -120,3 +120,11 @@ def test_card_with_several_tables_and_a_label_over_three_lines(tmp_path: Path, r
         page.glyphs_in((row.bbox[0], row.bbox[1], row.bbox[0] + 240, row.bbox[3]), pad=0)
     )
     assert len(label_lines) == 3
+
+
+@pytest.mark.parametrize("block_indent", [10.5, 21.0])
+def test_paragraphs_set_as_an_indented_block(tmp_path: Path, block_indent: float) -> None:
+    """Word's indented block: the whole paragraph indented, its first line once more. Each
+    paragraph stays whole (it is not split after its first line)."""
+    pdf = render(tmp_path / "v.pdf", specs(), Style(block_indent=block_indent))
+    assert_cards(pdf, f"block indent {block_indent}")

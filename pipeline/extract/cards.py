@@ -18,6 +18,7 @@ from pipeline.extract.sections import (
     PlacedLine,
     find_policy_headings,
     heading_before,
+    wraps_under_first_line,
 )
 from pipeline.extract.settings import LAYOUT
 from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
@@ -466,11 +467,19 @@ def paragraphs(lines: list[PlacedLine]) -> list[str]:
             right[n] = max(ln.x1 for ln in column)
     prev: PlacedLine | None = None
     hang_x: float | None = None  # where the text of the open item starts, after its marker
+    first: PlacedLine | None = None  # the open paragraph's first line
+    block_left: float | None = None  # where its wrapped lines start (an indented block's edge)
     for pl in lines:
         ln = pl.line
         size = ln.size
         marker = ITEM_MARKER.match(fold_width(ln.text).strip())
-        indented = ln.x0 > left[pl.page.number] + 0.5 * size
+        base = block_left if block_left is not None else left[pl.page.number]
+        indented = ln.x0 > base + 0.5 * size
+        if not marker and hang_x is None and prev is not None and prev is first:
+            if wraps_under_first_line(first, pl, right[first.page.number]):
+                out[-1].append(ln.text)  # the first line of a paragraph, back to its edge
+                block_left, prev = ln.x0, pl
+                continue
         # Japanese paragraphs open with a one-character indent or an item marker; a line
         # that merely stops short (kinsoku, narrow Latin glyphs) does not end one. Inside an
         # item, lines aligned under the item's text (a hanging indent) continue it.
@@ -490,6 +499,7 @@ def paragraphs(lines: list[PlacedLine]) -> list[str]:
         if new:
             out.append([ln.text])
             hang_x = _text_start_after(ln, marker.group(0)) if marker else None
+            first, block_left = pl, None
         else:
             out[-1].append(ln.text)
         prev = pl

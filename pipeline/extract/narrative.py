@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.extract.document import BBox, Glyph, PageLayout
-from pipeline.extract.sections import PlacedLine
+from pipeline.extract.sections import PlacedLine, wraps_under_first_line
 from pipeline.extract.statistics import (
     ANNEX,
     DEFINITION_HEADING,
@@ -297,7 +297,13 @@ def extract_narrative(
             )
         )
         if continues and not (
-            prev.kind == "paragraph" and indent > 0.5 * size and not _runs_on(prev, pl)
+            prev.kind == "paragraph"
+            and indent > 0.5 * size
+            and not _runs_on(prev, pl)
+            and not (
+                len(prev.lines) == 1
+                and wraps_under_first_line(prev.lines[0], pl, _measure_right(pl.page))
+            )
         ):
             extend(prev, pl, text)
             continue

@@ -31,7 +31,7 @@ CELL = 9.5
 @dataclass
 class Style:
     rules: str = "lines"  # lines | rects | hlines
-    header: str = "box"  # box | dot | band
+    header: str = "box"  # box | dot | band | stacked (the number on a line of its own)
     budget: str = "inline"  # inline | colon | below
     card_box: bool = False
     label: str = "- {n} -"  # "- {n} -" | "{n}" | "－{n}－"
@@ -211,6 +211,10 @@ class Doc:
         if st.header == "box":
             self.c.rect(LEFT, PAGE_H - self.y - 16, 17, 16, fill=0, stroke=1)
             self.text(LEFT + 4, self.y + 2, str(card.no), GOTHIC, BODY)
+        elif st.header == "stacked":
+            self.text(LEFT, self.y + 1, str(card.no), GOTHIC, 12)
+            self.y += 18
+            name_x = LEFT
         elif st.header == "dot":
             name_x = LEFT
             card_name = f"{str(card.no).translate(str.maketrans('0123456789', '０１２３４５６７８９'))}．{card.name}"

@@ -128,3 +128,15 @@ def test_paragraphs_set_as_an_indented_block(tmp_path: Path, block_indent: float
     paragraph stays whole (it is not split after its first line)."""
     pdf = render(tmp_path / "v.pdf", specs(), Style(block_indent=block_indent))
     assert_cards(pdf, f"block indent {block_indent}")
+
+
+@pytest.mark.parametrize("budget", BUDGETS)
+def test_card_number_on_its_own_line_above_a_two_line_title(tmp_path: Path, budget: str) -> None:
+    long_name = "県内企業の人財確保と定着に向けた首都圏及び東北各県の大学生等を対象とする就職支援強化事業"
+    cards = [CardSpec(**{**s.__dict__, "name": long_name}) if s.no == 2 else s for s in specs()]
+    pdf = render(tmp_path / "v.pdf", cards, Style(header="stacked", budget=budget))
+    got = extract_cards(flatten(open_document(pdf))).cards
+    assert [c.card_no for c in got] == [s.no for s in cards]
+    assert got[1].program_name == long_name and len(got[1].title_lines) <= 1
+    assert [c.section for c in got] == ["1"] * len(cards)
+    assert [c.budget_kyen for c in got] == [int(s.budget.replace(",", "")) for s in cards]

@@ -28,7 +28,8 @@ from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_bracket
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
 RESULTS_LABEL = re.compile(r"^[【\[［■◆〔]?事業実績[】\]］〕]?$")
 DEPARTMENT_LINE = re.compile(r"^[(（]担当(?:課|部局|課等)[:：]")
-CARD_NUMBER = re.compile(r"^(\d{1,3})(?:[.．、)）]|\s|(?=[^\d,]))\s*(.*)$")
+# The card number opens its header: "3 …", "3．…", "3…", or alone on its own line.
+CARD_NUMBER = re.compile(r"^(\d{1,3})(?:[.．、)）]|\s|(?=[^\d,])|$)\s*(.*)$")
 BUDGET = re.compile(r"事業費\s*[:：]?\s*([\d,，]+|[-‐－—―ー])\s*千円")
 BUDGET_NOTE = re.compile(r"^[(（]\s*[①-⑳].*[)）]$")
 ITEM_MARKER = re.compile(r"^(?:[(（]\d+[)）]|[①-⑳]|\d+[.．)）]|[・※○●◆■□▪◇◎]|注\d*[:：)）])")

@@ -42,6 +42,9 @@ class Style:
     page_bottom: float = 780.0
     # Word's indented block: every line of a paragraph indented this far, the first once more.
     block_indent: float = 0.0
+    # A parent/sub-label column drawn as two plain ruled columns: a blank header cell over
+    # the sub-labels, the parent printed on its first row only, blank cells below it.
+    plain_two_level: bool = False
 
 
 @dataclass
@@ -324,8 +327,15 @@ class Doc:
                             self.text((x_cols[j] + x_cols[j + 1] - w) / 2, ly, ln, MINCHO, CELL)
                         ly += 12.0
                 self.y += h
-                self.hrule(cols[1] if two_level and k + 1 < len(group) else LEFT, RIGHT, self.y)
-            if two_level:
+                merged = two_level and not self.style.plain_two_level
+                self.hrule(cols[1] if merged and k + 1 < len(group) else LEFT, RIGHT, self.y)
+            if two_level and self.style.plain_two_level:
+                lines = self.wrap(group[0][0], cols[1] - cols[0] - 2 * pad, MINCHO, CELL)
+                ly = y0 + (heights[0] - 12.0 * len(lines)) / 2 + 1
+                for ln in lines:
+                    self.text(cols[0] + pad, ly, ln, MINCHO, CELL)
+                    ly += 12.0
+            elif two_level:
                 lines = self.wrap(group[0][0], cols[1] - cols[0] - 2 * pad, MINCHO, CELL)
                 ly = y0 + (total - 12.0 * len(lines)) / 2 + 1
                 for ln in lines:
@@ -342,12 +352,13 @@ class Doc:
         self.c.rect(LEFT, PAGE_H - y0 - 18, RIGHT - LEFT, 18, fill=1, stroke=0)
         self.c.setFillGray(0)
         self.hrule(LEFT, RIGHT, y0)
+        merged = two_level and not self.style.plain_two_level
         spans = (
             [(cols[0], cols[2])] + [(cols[j], cols[j + 1]) for j in range(2, len(cols) - 1)]
-            if two_level
+            if merged
             else [(cols[j], cols[j + 1]) for j in range(len(cols) - 1)]
         )
-        texts = [h for h in header if h != ""] if two_level else header
+        texts = [h for h in header if h != ""] if merged else header
         for (a, b), text in zip(spans, texts):
             w = pdfmetrics.stringWidth(text, GOTHIC, CELL)
             self.text((a + b - w) / 2, y0 + 4.5, text, GOTHIC, CELL)

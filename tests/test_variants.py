@@ -132,7 +132,9 @@ def test_paragraphs_set_as_an_indented_block(tmp_path: Path, block_indent: float
 
 @pytest.mark.parametrize("budget", BUDGETS)
 def test_card_number_on_its_own_line_above_a_two_line_title(tmp_path: Path, budget: str) -> None:
-    long_name = "県内企業の人財確保と定着に向けた首都圏及び東北各県の大学生等を対象とする就職支援強化事業"
+    long_name = (
+        "県内企業の人財確保と定着に向けた首都圏及び東北各県の大学生等を対象とする就職支援強化事業"
+    )
     cards = [CardSpec(**{**s.__dict__, "name": long_name}) if s.no == 2 else s for s in specs()]
     pdf = render(tmp_path / "v.pdf", cards, Style(header="stacked", budget=budget))
     got = extract_cards(flatten(open_document(pdf))).cards
@@ -140,3 +142,12 @@ def test_card_number_on_its_own_line_above_a_two_line_title(tmp_path: Path, budg
     assert got[1].program_name == long_name and len(got[1].title_lines) <= 1
     assert [c.section for c in got] == ["1"] * len(cards)
     assert [c.budget_kyen for c in got] == [int(s.budget.replace(",", "")) for s in cards]
+
+
+# With horizontal rules only the blank parent cells are not yet read (issue 14, class 3).
+@pytest.mark.parametrize("rules", ["lines", "rects"])
+def test_two_level_labels_drawn_as_plain_cells(tmp_path: Path, rules: str) -> None:
+    """A parent/sub-label column drawn as two plain ruled columns (a blank header cell over
+    the sub-labels, blank parent cells on continuation rows) reads as the merged drawing."""
+    pdf = render(tmp_path / "v.pdf", specs(), Style(rules=rules, plain_two_level=True))
+    assert_cards(pdf, f"plain two-level label cells, {rules}")

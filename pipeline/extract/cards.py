@@ -527,6 +527,7 @@ def assemble_indicator_tables(
     header at the top of the next page, continues the table before it."""
     out: list[IndicatorTable] = []
     findings: list[Finding] = []
+    parents: dict[int, dict[int, str]] = {}  # per table: the parent labels above each row
     for t in raw:
         header = header_texts(t)
         has_header = looks_like_header(header)
@@ -572,7 +573,13 @@ def assemble_indicator_tables(
             cells = [t.cell_at(r, j) for j in range(t.n_cols)]
             texts = [c.text if c is not None else "" for c in cells]
             labels = []
+            above = parents.setdefault(id(target), {})
             for j in range(target.label_columns):
+                if j < target.label_columns - 1:
+                    # A parent label drawn as plain cells is printed on its first row
+                    # only: blank cells below it are still under it (as a merged cell).
+                    texts[j] = texts[j] or above.get(j, "")
+                    above[j] = texts[j]
                 if texts[j] and (not labels or labels[-1] != texts[j]):
                     labels.append(texts[j])
             values = texts[target.label_columns :]
@@ -597,9 +604,17 @@ def looks_like_header(header: list[str]) -> bool:
 
 
 def _label_columns(t: Table) -> int:
-    """Columns covered by the header's first cell (two for a parent/sub-label column)."""
+    """Columns covered by the header's first cell (two for a parent/sub-label column),
+    and the blank header cells right after it: a parent/sub-label column drawn as plain
+    cells has no header over its sub-labels (periods always have one)."""
     first = t.cell_at(0, 0)
-    return first.colspan if first is not None else 1
+    n = first.colspan if first is not None else 1
+    while n < t.n_cols - 1:
+        cell = t.cell_at(0, n)
+        if cell is None or cell.text.strip() or cell.colspan != 1:
+            break
+        n += 1
+    return n
 
 
 def _text_between(prev: IndicatorTable, t: Table, body: list[PlacedLine]) -> bool:

@@ -30,7 +30,7 @@ CELL = 9.5
 
 @dataclass
 class Style:
-    rules: str = "lines"  # lines | rects | hlines
+    rules: str = "lines"  # lines | rects | hlines | booktabs (over, under the header, bottom)
     header: str = "box"  # box | dot | band | stacked (the number on a line of its own)
     budget: str = "inline"  # inline | colon | below
     card_box: bool = False
@@ -270,7 +270,7 @@ class Doc:
             self.c.line(x0, PAGE_H - y, x1, PAGE_H - y)
 
     def vrule(self, x: float, y0: float, y1: float) -> None:
-        if self.style.rules == "hlines":
+        if self.style.rules in ("hlines", "booktabs"):
             return
         if self.style.rules == "rects":
             self.c.setFillGray(0)
@@ -328,7 +328,9 @@ class Doc:
                         ly += 12.0
                 self.y += h
                 merged = two_level and not self.style.plain_two_level
-                self.hrule(cols[1] if merged and k + 1 < len(group) else LEFT, RIGHT, self.y)
+                last = i + len(group) >= len(rows) and k + 1 == len(group)
+                if self.style.rules != "booktabs" or last:
+                    self.hrule(cols[1] if merged and k + 1 < len(group) else LEFT, RIGHT, self.y)
             if two_level and self.style.plain_two_level:
                 lines = self.wrap(group[0][0], cols[1] - cols[0] - 2 * pad, MINCHO, CELL)
                 ly = y0 + (heights[0] - 12.0 * len(lines)) / 2 + 1

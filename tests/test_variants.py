@@ -151,3 +151,23 @@ def test_two_level_labels_drawn_as_plain_cells(tmp_path: Path, rules: str) -> No
     the sub-labels, blank parent cells on continuation rows) reads as the merged drawing."""
     pdf = render(tmp_path / "v.pdf", specs(), Style(rules=rules, plain_two_level=True))
     assert_cards(pdf, f"plain two-level label cells, {rules}")
+
+
+TALL_ROWS = [
+    [LONG_LABEL, "―", "63%"],
+    ["県外大学等と連携して実施した就職説明会及びインターンシップに参加した学生のうち県内企業へ就職した者の数", "12名", "15名"],
+    [LONG_LABEL + "（オンライン開催分を含む。）", "延68社", "約100名"],
+    ["参加企業数", "延68社", "約100名"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rules", ["booktabs", "hlines"])
+def test_tables_ruled_only_across_with_tall_bodies(tmp_path: Path, rules: str) -> None:
+    """Booktabs: a rule over the header, one under it and one at the bottom, the body
+    taller than eight text lines (labels wrapping over two or three lines)."""
+    base = specs()[0]
+    card = CardSpec(**{**base.__dict__, "header": ["項目名", "元年度", "2年度"], "rows": TALL_ROWS})
+    pdf = render(tmp_path / "v.pdf", [card, specs()[1]], Style(rules=rules))
+    got = extract_cards(flatten(open_document(pdf))).cards
+    assert [(r.label, r.values) for t in got[0].tables for r in t.rows] == expected_rows(card)
+    assert got[0].results == card.results

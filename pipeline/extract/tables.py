@@ -132,7 +132,13 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
                 r is not None
                 and _has_text(page, (prev.start, prev.pos, prev.end, r.pos))
                 and not any(prev.pos < s < r.pos for s in stops)
-                and r.pos - prev.pos <= MAX_ROW_EM * size
+                and (
+                    r.pos - prev.pos <= MAX_ROW_EM * size
+                    # A tall body (booktabs: no rules between its rows) is the table's
+                    # when its text keeps to the header's columns.
+                    or len(run) >= 2
+                    and _keeps_to_columns(page, run[0], run[1], prev, r)
+                )
             )
             if joins:
                 run.append(r)
@@ -146,6 +152,23 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
     tables.sort(key=lambda t: t.bbox[1])
     page.table_cache[key] = tables
     return tables
+
+
+def _pieces(page: PageLayout, x0: float, top: float, x1: float, bottom: float) -> list:
+    lines = build_lines(page.glyphs_in((x0, top, x1, bottom)))
+    return [p for ln in lines for p in ln.split(COLUMN_GAP_EM)]
+
+
+def _keeps_to_columns(page: PageLayout, top: Rule, under_header: Rule, prev: Rule, r: Rule) -> bool:
+    """Whether the text between two rules keeps to the columns of the header above: no
+    piece of it runs under two header cells (running text does; a cell's text, however
+    long its wrapped lines, stays under its own header, centred or not)."""
+    header = _pieces(page, top.start, top.pos, top.end, under_header.pos)
+    centres = sorted((p.x0 + p.x1) / 2 for p in header)
+    if len(centres) < 2:
+        return False
+    body = _pieces(page, prev.start, prev.pos, prev.end, r.pos)
+    return bool(body) and all(sum(p.x0 <= c <= p.x1 for c in centres) <= 1 for p in body)
 
 
 def _has_text(page: PageLayout, bbox: BBox) -> bool:

@@ -218,6 +218,35 @@ def status(out: Path, raw: Path) -> None:
 
 
 @cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option(
+    "--page", "number", type=click.IntRange(min=1), required=True, help="PDF page, 1-based."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="PNG to write (default: debug-page-N.png here).",
+)
+def debug(pdf: Path, number: int, out: Path | None) -> None:
+    """Draw what the extractor saw on one page over the page image: rules, table grids
+    and cells, headings, cards and their text, indicator rows, narrative blocks, page
+    labels, and any text no record took."""
+    from pipeline.debug import LAYERS, draw_page
+
+    out = out or Path(f"debug-page-{number}.png")
+    try:
+        seen = draw_page(pdf, number, out)
+    except NenpoError as e:
+        _fail(e)
+    click.echo(f"{pdf} page {number} → {out}")
+    for layer in LAYERS:
+        n = len(seen.boxes.get(layer, []))
+        if n:
+            click.echo(f"  {layer:<14} {n:>4}")
+
+
+@cli.command()
 def schema() -> None:
     """Print the data dictionary (every dataset, column, type and check) as Markdown."""
     from schemas.dictionary import data_dictionary

@@ -138,3 +138,35 @@ def test_jobs_must_be_positive(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert "--jobs" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "curated").exists()
+
+
+def test_debug_draws_what_the_extractor_saw_on_a_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from tests.render import Style, render
+    from tests.sample_cards import specs
+
+    pdf = render(tmp_path / "mini.pdf", specs()[:2], Style())
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    png = tmp_path / "p2.png"
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline", "debug", str(pdf), "--page", "2", "--out", str(png)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    layers = {
+        k: int(n) for k, n in (ln.strip().rsplit(None, 1) for ln in r.stdout.splitlines()[1:])
+    }
+    assert layers["card"] == 2 and layers["indicator row"] >= 2 and layers["page label"] == 1
+    assert {"rule", "table", "cell", "card text", "heading"} <= set(layers)
+    assert "unassigned" not in layers
+    with Image.open(png) as im:
+        assert im.size[0] > 500 and im.size[1] > 700
+        # Something was drawn in the layers' colours (the card outline is orange).
+        colours = im.convert("RGB").getcolors(maxcolors=1 << 20) or []
+        assert any(r > 200 and 100 < g < 160 and b < 60 for _, (r, g, b) in colours)
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline", "debug", str(pdf), "--page", "99"],
+        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 2 and r.stderr.startswith("nenpo: error:") and "no page 99" in r.stderr

@@ -31,3 +31,22 @@ def curated(edition: str, tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp(f"curated-{edition}")
     result = run_release(EDITIONS[edition][0], out=out)
     return edition, out, result
+
+
+# The layout generator's seeds (tests/layout.py): a fixed set in every run, more by hand.
+CI_LAYOUT_SEEDS = 16
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--layout-seeds",
+        type=int,
+        default=CI_LAYOUT_SEEDS,
+        help="how many seeds of the layout generator to run (seeds 0..N-1)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "layout_seed" in metafunc.fixturenames:
+        n = metafunc.config.getoption("--layout-seeds")
+        metafunc.parametrize("layout_seed", range(n))

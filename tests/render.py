@@ -192,9 +192,13 @@ class Doc:
 
     # -- cards ---------------------------------------------------------------
     def section_heading(self, text: str) -> None:
-        self.need(24)
-        self.text(LEFT, self.y, text, GOTHIC, 12)
-        self.y += 24
+        # A long heading wraps within the measure, under its text (after "① ").
+        lines = self.wrap(text, RIGHT - LEFT, GOTHIC, 12)
+        self.need(24 + 18 * (len(lines) - 1))
+        hang = pdfmetrics.stringWidth(text[:2], GOTHIC, 12) if len(lines) > 1 else 0.0
+        for i, line in enumerate(lines):
+            self.text(LEFT + (hang if i else 0.0), self.y, line, GOTHIC, 12)
+            self.y += 18 if i + 1 < len(lines) else 24
 
     def card(self, card: CardSpec) -> None:
         self.need(self.style.card_min_space)
@@ -296,14 +300,15 @@ class Doc:
                 while i + len(group) < len(rows) and rows[i + len(group)][0] == "":
                     group.append(rows[i + len(group)])
             heights = []
+            x_cols = cols[1:] if two_level else cols
             for r in group:
-                label_lines = self.wrap(
-                    r[1] if two_level else r[0],
-                    cols[2 if two_level else 1] - cols[1 if two_level else 0] - 2 * pad,
-                    MINCHO,
-                    CELL,
+                # A row is as tall as its tallest cell (values wrap too).
+                cells = r[1:] if two_level else r
+                n_lines = max(
+                    len(self.wrap(text, x_cols[j + 1] - x_cols[j] - 2 * pad, MINCHO, CELL))
+                    for j, text in enumerate(cells)
                 )
-                heights.append(max(18.0, 12.0 * len(label_lines) + 6))
+                heights.append(max(18.0, 12.0 * n_lines + 6))
             total = sum(heights)
             if self.y + total > self.style.page_bottom:
                 self.end_page()

@@ -112,8 +112,15 @@ def find_card_anchors(lines: list[PlacedLine]) -> list[int]:
 def find_card_header(lines: list[PlacedLine], anchor: int) -> int | None:
     """Index of the header's first line (the one starting with the card number) above an anchor."""
     page = lines[anchor].page
+    # A header set at the foot of a page whose 【事業概要】 opens the next (no line
+    # between the page's top and the label) is still the card's header.
+    first_on_page = anchor == 0 or lines[anchor - 1].page is not page
     i = anchor - 1
-    while i >= 0 and anchor - i <= MAX_HEADER_LINES and lines[i].page is page:
+    while (
+        i >= 0
+        and anchor - i <= MAX_HEADER_LINES
+        and (lines[i].page is page or first_on_page and lines[i].page is lines[anchor - 1].page)
+    ):
         key = lines[i].key
         if DEPARTMENT_LINE.match(key) or OVERVIEW_LABEL.match(key) or RESULTS_LABEL.match(key):
             return None
@@ -470,16 +477,18 @@ def paragraphs(lines: list[PlacedLine]) -> list[str]:
     hang_x: float | None = None  # where the text of the open item starts, after its marker
     first: PlacedLine | None = None  # the open paragraph's first line
     block_left: float | None = None  # where its wrapped lines start (an indented block's edge)
+    edge = 0.0  # the text's edge past the page's column, as the last wrapped paragraph showed
     for pl in lines:
         ln = pl.line
         size = ln.size
         marker = ITEM_MARKER.match(fold_width(ln.text).strip())
-        base = block_left if block_left is not None else left[pl.page.number]
+        base = block_left if block_left is not None else left[pl.page.number] + edge
         indented = ln.x0 > base + 0.5 * size
         if not marker and hang_x is None and prev is not None and prev is first:
             if wraps_under_first_line(first, pl, right[first.page.number]):
                 out[-1].append(ln.text)  # the first line of a paragraph, back to its edge
                 block_left, prev = ln.x0, pl
+                edge = max(0.0, ln.x0 - left[pl.page.number])
                 continue
         # Japanese paragraphs open with a one-character indent or an item marker; a line
         # that merely stops short (kinsoku, narrow Latin glyphs) does not end one. Inside an
@@ -489,7 +498,7 @@ def paragraphs(lines: list[PlacedLine]) -> list[str]:
             # standard first-line indent may instead open a paragraph: when that is
             # also where the item's text hangs, a previous line that stopped well
             # short decides.
-            first_line_indent = abs(ln.x0 - (left[pl.page.number] + size)) <= 0.4 * size
+            first_line_indent = abs(ln.x0 - (base + size)) <= 0.4 * size
             under_item = abs(ln.x0 - hang_x) <= 0.4 * size
             prev_short = (
                 prev is not None and prev.line.x1 < right[prev.page.number] - 2 * prev.line.size

@@ -252,6 +252,7 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
             e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
         ]
         xs = _cluster(_projection_cuts(glyphs, x0, x1, size) + partial_ends + [x0, x1])
+        xs = _header_columns(glyphs, xs, ys)
         ys = _split_unruled_bands(glyphs, ys, size)
 
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -383,6 +384,33 @@ def _cluster(values: Iterable[float], tol: float = EDGE_TOL) -> list[float]:
             continue
         out.append(v)
     return out
+
+
+def _header_columns(glyphs: Sequence[Glyph], xs: list[float], ys: list[float]) -> list[float]:
+    """Inferred columns, as the header names them: a white strip between a column with
+    no header text and one with no body text is not a column boundary (a left-aligned
+    short label under a centred 項目名 leaves such a strip)."""
+    if len(ys) < 3:
+        return xs
+    header_bottom = ys[1]
+
+    def has(j: int, header: bool) -> bool:
+        lo, hi = xs[j], xs[j + 1]
+        return any(
+            lo <= (g.x0 + g.x1) / 2 < hi and (g.mid < header_bottom) == header for g in glyphs
+        )
+
+    k = 1
+    while k < len(xs) - 1:
+        left, right = k - 1, k
+        if (not has(left, True) and not has(right, False)) or (
+            not has(right, True) and not has(left, False)
+        ):
+            xs = xs[:k] + xs[k + 1 :]
+            k = max(1, k - 1)
+            continue
+        k += 1
+    return xs
 
 
 def _projection_cuts(glyphs: Sequence[Glyph], x0: float, x1: float, size: float) -> list[float]:

@@ -20,6 +20,7 @@ from pipeline.normalize.text import join_wrapped, squash
 EDGE_TOL = 2.5  # rules whose ends differ by less than this share an edge
 COLUMN_GAP_EM = 1.0  # a vertical strip this wide with no text separates inferred columns
 ROW_GAP_EM = 0.45  # a horizontal strip this tall with no text separates unruled rows
+CELL_GAP_EM = 0.5  # white space this wide between glyphs of a table's body can part two cells
 MAX_ROW_EM = 8.0  # rules farther apart than this (in text sizes) do not bound one row
 
 
@@ -154,20 +155,24 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
     return tables
 
 
-def _pieces(page: PageLayout, x0: float, top: float, x1: float, bottom: float) -> list:
+def _pieces(
+    page: PageLayout, x0: float, top: float, x1: float, bottom: float, gap_em: float
+) -> list:
     lines = build_lines(page.glyphs_in((x0, top, x1, bottom)))
-    return [p for ln in lines for p in ln.split(COLUMN_GAP_EM)]
+    return [p for ln in lines for p in ln.split(gap_em)]
 
 
 def _keeps_to_columns(page: PageLayout, top: Rule, under_header: Rule, prev: Rule, r: Rule) -> bool:
     """Whether the text between two rules keeps to the columns of the header above: no
     piece of it runs under two header cells (running text does; a cell's text, however
     long its wrapped lines, stays under its own header, centred or not)."""
-    header = _pieces(page, top.start, top.pos, top.end, under_header.pos)
+    header = _pieces(page, top.start, top.pos, top.end, under_header.pos, COLUMN_GAP_EM)
     centres = sorted((p.x0 + p.x1) / 2 for p in header)
     if len(centres) < 2:
         return False
-    body = _pieces(page, prev.start, prev.pos, prev.end, r.pos)
+    # Cells that nearly fill their columns leave less than an em between them; running
+    # text never leaves half an em between its glyphs (but at a full-width space).
+    body = _pieces(page, prev.start, prev.pos, prev.end, r.pos, CELL_GAP_EM)
     return bool(body) and all(sum(p.x0 <= c <= p.x1 for c in centres) <= 1 for p in body)
 
 
@@ -252,7 +257,7 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
             e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
         ]
         xs = _cluster(_projection_cuts(glyphs, x0, x1, size) + partial_ends + [x0, x1])
-        xs = _header_columns(glyphs, xs, ys)
+        xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, ys, size), ys)
         ys = _split_unruled_bands(glyphs, ys, size)
 
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -384,6 +389,44 @@ def _cluster(values: Iterable[float], tol: float = EDGE_TOL) -> list[float]:
             continue
         out.append(v)
     return out
+
+
+def _cuts_between_header_cells(
+    glyphs: Sequence[Glyph], xs: list[float], ys: list[float], size: float
+) -> list[float]:
+    """Inferred columns where white space alone finds none: every two header cells have
+    a boundary between them (values that nearly fill their columns leave no strip of
+    white). It goes where it crosses the fewest body glyphs, nearest the middle."""
+    if len(ys) < 3:
+        return xs
+    header = sorted(
+        (p.x0, p.x1)
+        for ln in build_lines(g for g in glyphs if g.mid < ys[1])
+        for p in ln.split(COLUMN_GAP_EM)
+    )
+    cells: list[list[float]] = []
+    for a, b in header:  # a header cell's wrapped lines overlap: one cell
+        if cells and a <= cells[-1][1]:
+            cells[-1][1] = max(cells[-1][1], b)
+        else:
+            cells.append([a, b])
+    body = [g for g in glyphs if g.mid >= ys[1]]
+    out = list(xs)
+    for (a0, a1), (b0, b1) in zip(cells, cells[1:]):
+        ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
+        if any(ca < x < cb for x in out):
+            continue
+        middle = (ca + cb) / 2
+        spots = {a1, b0, middle} | {
+            e for g in body for e in (g.x0 - 0.1, g.x1 + 0.1) if a1 <= e <= b0
+        }
+        out.append(
+            min(
+                spots,
+                key=lambda x: (sum(g.x0 < x < g.x1 for g in body), abs(x - middle)),
+            )
+        )
+    return sorted(out)
 
 
 def _header_columns(glyphs: Sequence[Glyph], xs: list[float], ys: list[float]) -> list[float]:

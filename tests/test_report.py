@@ -411,3 +411,10 @@ def test_allow_errors_publishes_and_still_exits_1(tmp_path: Path) -> None:
     assert "    error [schema.indicators" in r.stdout
     assert (out / "program_cards" / "fiscal_year=2020" / "part-0.parquet").is_file()
     assert read_report(2020, out)["published"] is True
+
+
+def test_the_docs_list_every_check_with_its_kind() -> None:
+    from pipeline.validate.registry import checks_table
+
+    docs = (ROOT / "docs" / "validation-report.md").read_text(encoding="utf-8")
+    assert checks_table() in docs

@@ -806,3 +806,11 @@ def blocks(result: CheckResult) -> bool:
     return result.status is Status.FAIL or (
         result.status is Status.NOT_RUN and result.not_run is not None and result.not_run.blocking
     )
+
+
+def checks_table() -> str:
+    """Every registered check as a Markdown table: id, kind, severity, what it asserts."""
+    rows = ["| check | kind | severity | asserts |", "|---|---|---|---|"]
+    for c in REGISTRY.values():
+        rows.append(f"| `{c.id}` | {c.kind.value} | {c.severity.value} | {c.description} |")
+    return "\n".join(rows) + "\n"

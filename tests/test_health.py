@@ -707,3 +707,31 @@ def test_a_card_text_moved_into_another_card_is_assigned_twice(read, report_extr
     )
     findings = assert_caught(res, "glyphs.assigned_twice", second.source_page)
     assert "card 1/1" in findings[0].key and "card 1/2" in findings[0].key
+
+
+def test_an_index_ruled_only_across_reads_exactly(read) -> None:
+    """The section's 【基本方針事業一覧】 redrawn booktabs-style (a rule over its header, one
+    under it, one at the bottom; no rules between its rows, no vertical rules): every
+    index row reads as before, and nothing fails (issue 14, class 2)."""
+    from pipeline.extract.tables import find_tables
+
+    edition, doc, frames, facts = read
+    label = facts.index_labels[0]
+    page = doc.page(label.page)
+    x0, top, x1, bottom = find_tables(page, (0.0, label.bbox[3], page.width, page.height))[0].bbox
+
+    def inside(r) -> bool:  # noqa: ANN001 - a Rule
+        if r.horizontal:
+            return x0 - 3 <= r.start and r.end <= x1 + 3 and top - 3 <= r.pos <= bottom + 3
+        return x0 - 3 <= r.pos <= x1 + 3 and r.start >= top - 3 and r.end <= bottom + 3
+
+    across = sorted({r.pos for r in page.rules if r.horizontal and inside(r)})
+    kept = {across[0], across[1], across[-1]}
+    rules = [r for r in page.rules if not inside(r) or (r.horizontal and r.pos in kept)]
+    assert len(rules) < len(page.rules) - 10  # the damage is real
+    fr, fa, _ = api.extract_document(damaged(doc, page.number, rules=rules))
+    cols = ["section", "no", "program_name", "budget_kyen", "listed_page", "is_new", "departments"]
+    want = frames["program_index"][cols].reset_index(drop=True)
+    got = fr["program_index"][cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+    assert not any(blocks(r) for r in api.validate_frames(fr, fa).results)

@@ -167,7 +167,7 @@ def _keeps_to_columns(page: PageLayout, top: Rule, under_header: Rule, prev: Rul
     piece of it runs under two header cells (running text does; a cell's text, however
     long its wrapped lines, stays under its own header, centred or not)."""
     header = _pieces(page, top.start, top.pos, top.end, under_header.pos, COLUMN_GAP_EM)
-    centres = sorted((p.x0 + p.x1) / 2 for p in header)
+    centres = [(a + b) / 2 for a, b in _header_cells((p.x0, p.x1) for p in header)]
     if len(centres) < 2:
         return False
     # Cells that nearly fill their columns leave less than an em between them; running
@@ -391,6 +391,18 @@ def _cluster(values: Iterable[float], tol: float = EDGE_TOL) -> list[float]:
     return out
 
 
+def _header_cells(extents: Iterable[tuple[float, float]]) -> list[list[float]]:
+    """Header cells from the x-extents of the header's text pieces: the lines of one
+    cell's wrapped text overlap, and make one cell."""
+    cells: list[list[float]] = []
+    for a, b in sorted(extents):
+        if cells and a <= cells[-1][1]:
+            cells[-1][1] = max(cells[-1][1], b)
+        else:
+            cells.append([a, b])
+    return cells
+
+
 def _cuts_between_header_cells(
     glyphs: Sequence[Glyph], xs: list[float], ys: list[float], size: float
 ) -> list[float]:
@@ -399,17 +411,11 @@ def _cuts_between_header_cells(
     white). It goes where it crosses the fewest body glyphs, nearest the middle."""
     if len(ys) < 3:
         return xs
-    header = sorted(
+    cells = _header_cells(
         (p.x0, p.x1)
         for ln in build_lines(g for g in glyphs if g.mid < ys[1])
         for p in ln.split(COLUMN_GAP_EM)
     )
-    cells: list[list[float]] = []
-    for a, b in header:  # a header cell's wrapped lines overlap: one cell
-        if cells and a <= cells[-1][1]:
-            cells[-1][1] = max(cells[-1][1], b)
-        else:
-            cells.append([a, b])
     body = [g for g in glyphs if g.mid >= ys[1]]
     out = list(xs)
     for (a0, a1), (b0, b1) in zip(cells, cells[1:]):

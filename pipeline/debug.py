@@ -14,12 +14,10 @@ from pathlib import Path
 import pdfplumber
 
 from pipeline.errors import InputError
-from pipeline.extract.accounting import Extracted, account_document, claim_extraction
 from pipeline.extract.document import BBox, open_document
 from pipeline.extract.report import body_text_size, extract_report, prepare_page
 from pipeline.extract.sections import POLICY_HEADING, PlacedLine, looks_like_heading
 from pipeline.extract.tables import find_tables
-from pipeline.extract.toc import find_toc
 
 # Layer → (stroke, fill) as RGBA; the legend prints them by name.
 LAYERS = {
@@ -78,17 +76,7 @@ def what_was_seen(pdf: Path, number: int) -> PageDrawing:
         for pl in block.lines:
             if pl.page is page:
                 seen.add("narrative", pl.line.bbox)
-    toc = find_toc(doc)
-    parts = Extracted(
-        ex.release.cover_page,
-        toc[0].toc_page if toc else None,
-        ex.cards,
-        ex.indexes,
-        ex.program_list,
-        ex.statistics,
-        ex.narrative,
-    )
-    account = account_document(doc, claim_extraction(doc, parts))[number - 1]
+    account = ex.facts.accounts[number - 1]  # counted by the extraction itself
     for _text, bbox in account.unassigned_lines:
         seen.add("unassigned", bbox)
     seen.boxes["rule"] = [

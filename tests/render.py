@@ -24,6 +24,10 @@ pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
 PAGE_W, PAGE_H = 595.0, 842.0
 LEFT, RIGHT = 72.0, 523.0
 TOP, BOTTOM = 70.0, 780.0
+# Characters a Japanese line never starts with (kinsoku shori), as word processors set it.
+NO_LINE_START = set(
+    "、。，．・：；？！）」』】〕］｝〉》ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
+)
 BODY = 10.5
 CELL = 9.5
 
@@ -154,6 +158,8 @@ class Doc:
                 > width
             ):
                 keep = len(cur)
+                if ch in NO_LINE_START and keep > 1:
+                    keep -= 1  # kinsoku: 、。・） never open a line; the char before comes along
                 if ch.isascii() and ch.isalnum():
                     while keep > 0 and cur[keep - 1].isascii() and cur[keep - 1].isalnum():
                         keep -= 1
@@ -180,14 +186,17 @@ class Doc:
         indent_rest += self.style.block_indent
         first = self.wrap(s, RIGHT - LEFT - indent_first)[0]
         rest = self.wrap(s[len(first) :], RIGHT - LEFT - indent_rest)
-        for i, line in enumerate([first, *rest]):
+        lines = [first, *rest]
+        for i, line in enumerate(lines):
             self.need(16.5)
-            self.text(
-                LEFT + (indent_first if i == 0 else indent_rest),
-                self.y,
-                line,
-                spacing=self.style.letter_spacing,
-            )
+            x = LEFT + (indent_first if i == 0 else indent_rest)
+            spacing = self.style.letter_spacing
+            if i + 1 < len(lines) and len(line) > 1:
+                # Justified, as a word processor sets it: a line shortened by kinsoku
+                # still reaches the right margin.
+                natural = pdfmetrics.stringWidth(line, MINCHO, BODY) + spacing * len(line)
+                spacing += max(0.0, RIGHT - x - natural) / len(line)
+            self.text(x, self.y, line, spacing=spacing)
             self.y += 16.5
 
     # -- cards ---------------------------------------------------------------

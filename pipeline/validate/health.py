@@ -15,19 +15,11 @@ import pandas as pd
 from pipeline.extract.health import ExtractionFacts
 from pipeline.findings import Finding, Place
 from pipeline.normalize.text import name_similarity
+from pipeline.validate.reconcile import record_box
 from pipeline.validate.settings import SETTINGS
 
 # Parser messages that mean content was lost, not merely tolerated.
 DATA_LOSS = re.compile(r"data-loss|decompress|corrupt|decod|invalid|cannot|could not|failed", re.I)
-
-
-def _box(row: dict) -> tuple[float, float, float, float]:
-    return (
-        float(row["bbox_x0"]),
-        float(row["bbox_top"]),
-        float(row["bbox_x1"]),
-        float(row["bbox_bottom"]),
-    )
 
 
 def index_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
@@ -49,7 +41,7 @@ def index_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
                     "index.card_found",
                     f"section {section}: the index lists {len(rows)} programs, no card of the section was found",
                     int(rows[0]["source_page"]),
-                    _box(rows[0]),
+                    record_box(rows[0]),
                     "program_cards",
                     key=f"section {section}",
                     observed=0,
@@ -64,7 +56,7 @@ def index_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
 
 def _row_card(r: dict, c: dict | None) -> list[Finding]:
     key = f"section {r['section']} card {r['no']}"
-    here = (int(r["source_page"]), _box(r))
+    here = (int(r["source_page"]), record_box(r))
     what = f"section {r['section']} No.{r['no']} {r['program_name']!r}"
     if c is None:
         return [
@@ -88,7 +80,7 @@ def _row_card(r: dict, c: dict | None) -> list[Finding]:
                 key=key,
                 observed=c["program_name"],
                 expected=r["program_name"],
-                other=Place(int(c["source_page"]), _box(c)),
+                other=Place(int(c["source_page"]), record_box(c)),
             )
         )
     listed, printed = r["listed_page"], c["printed_page"]
@@ -102,7 +94,7 @@ def _row_card(r: dict, c: dict | None) -> list[Finding]:
                 key=key,
                 observed=int(printed),
                 expected=int(listed),
-                other=Place(int(c["source_page"]), _box(c)),
+                other=Place(int(c["source_page"]), record_box(c)),
             )
         )
     return out
@@ -117,7 +109,7 @@ def cards_in_index(cards: list[dict], index: list[dict]) -> list[Finding]:
             f"card {c['card_no']} {c['program_name']!r} was filed under section {c['section']}, "
             f"whose index lists no program {c['card_no']}",
             int(c["source_page"]),
-            _box(c),
+            record_box(c),
             "program_cards",
             key=f"section {c['section']} card {c['card_no']}",
         )
@@ -143,7 +135,7 @@ def card_numbering(cards: list[dict]) -> list[Finding]:
                     "cards.numbering",
                     f"section {section}: card numbers {nos} are not 1..{len(nos)} in order",
                     int(bad["source_page"]),
-                    _box(bad),
+                    record_box(bad),
                     "program_cards",
                     key=f"section {section}",
                     observed=nos,
@@ -165,7 +157,7 @@ def table_body_rows(cards: list[dict], indicators: list[dict]) -> list[Finding]:
                         "tables.body_rows",
                         f"section {c['section']} card {c['card_no']} table {t}: a header without body rows",
                         int(c["source_page"]),
-                        _box(c),
+                        record_box(c),
                         "indicators",
                         key=f"section {c['section']} card {c['card_no']} table {t}",
                     )

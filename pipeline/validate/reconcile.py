@@ -19,7 +19,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return df.to_dict("records")
 
 
-def _box(row: pd.Series | dict) -> tuple[float, float, float, float] | None:
+def record_box(row: pd.Series | dict) -> tuple[float, float, float, float] | None:
+    """A record's bbox columns as a box (None when the record has none)."""
     box = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
     return tuple(float(x) for x in box) if any(box) else None  # type: ignore[return-value]
 
@@ -41,11 +42,11 @@ def _finding(
         check,
         message,
         page,
-        _box(row) if row is not None else None,
+        record_box(row) if row is not None else None,
         key=key,
         observed=observed,
         expected=expected,
-        other=Place(int(other["source_page"]), _box(other)) if other is not None else None,
+        other=Place(int(other["source_page"]), record_box(other)) if other is not None else None,
     )
 
 
@@ -388,11 +389,17 @@ def repost_marker_width(*frames: list[dict]) -> list[Finding]:
 
 
 def reconcile(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    cards, programs, totals, index = (
-        frames[k] for k in ("program_cards", "programs", "program_totals", "program_index")
-    )
-    card_rows, program_rows, index_rows = _records(cards), _records(programs), _records(index)
-    total_rows = _records(totals)
+    rows = {
+        k: _records(frames[k])
+        for k in ("program_cards", "programs", "program_totals", "program_index")
+    }
+    return reconcile_rows(rows)
+
+
+def reconcile_rows(rows: dict[str, list[dict]]) -> list[Finding]:
+    """Every cross-check over the datasets' rows (as dicts, by dataset name)."""
+    card_rows, program_rows = rows["program_cards"], rows["programs"]
+    index_rows, total_rows = rows["program_index"], rows["program_totals"]
     return [
         *funding_sum(program_rows),
         *subtotals(program_rows, total_rows),

@@ -147,7 +147,8 @@ def extracted(ci: CheckInput) -> list[Finding]:
 
 
 def _reconciled(ci: CheckInput) -> list[Finding]:
-    return reconcile.reconcile(ci.frames)
+    names = ("program_cards", "programs", "program_totals", "program_index")
+    return reconcile.reconcile_rows({n: ci.rows(n) for n in names})
 
 
 def reconciled(ci: CheckInput) -> list[Finding]:

@@ -71,6 +71,7 @@ class Doc:
     path: Path
     first_label: int = 1
     c: canvas.Canvas = field(init=False)
+    box_top: float | None = None  # where the open card box starts on this page
     y: float = field(init=False)
     page_no: int = field(init=False)
 
@@ -89,8 +90,12 @@ class Doc:
     def start_page(self) -> None:
         self.page_no += 1
         self.y = TOP
+        if self.box_top is not None:  # a boxed card runs on: its box does too
+            self.box_top = self.y
 
     def end_page(self) -> None:
+        if self.box_top is not None:
+            self._box(self.box_top, self.y + 4)  # the border keeps its padding
         label = self.style.label.format(n=self.first_label + self.page_no - 1)
         self.c.setFont(MINCHO, BODY)
         w = pdfmetrics.stringWidth(label, MINCHO, BODY)
@@ -148,15 +153,23 @@ class Doc:
                 x += 0.25 * size  # the gap a word processor adds, with no space glyph
         return x
 
+    def width(
+        self, s: str, font: str = MINCHO, size: float = BODY, spacing: float | None = None
+    ) -> float:
+        """The width s takes as drawn: letter-spacing (the body's unless given) and Word's
+        Japanese/Latin gaps included."""
+        spacing = self.style.letter_spacing if spacing is None else spacing
+        w = pdfmetrics.stringWidth(s, font, size) + spacing * len(s)
+        if self.style.autospace:
+            latin = [ch.isascii() and not ch.isspace() for ch in s]
+            w += 0.25 * size * sum(a != b for a, b in zip(latin, latin[1:]))
+        return w
+
     def wrap(self, s: str, width: float, font: str = MINCHO, size: float = BODY) -> list[str]:
         # Like a word processor: break anywhere in Japanese text, never inside a Latin word.
         lines, cur = [], ""
         for ch in s:
-            if (
-                pdfmetrics.stringWidth(cur + ch, font, size)
-                + self.style.letter_spacing * len(cur + ch)
-                > width
-            ):
+            if self.width(cur + ch, font, size) > width:
                 keep = len(cur)
                 if ch in NO_LINE_START and keep > 1:
                     keep -= 1  # kinsoku: 、。・） never open a line; the char before comes along
@@ -194,7 +207,7 @@ class Doc:
             if i + 1 < len(lines) and len(line) > 1:
                 # Justified, as a word processor sets it: a line shortened by kinsoku
                 # still reaches the right margin.
-                natural = pdfmetrics.stringWidth(line, MINCHO, BODY) + spacing * len(line)
+                natural = self.width(line, spacing=spacing)
                 spacing += max(0.0, RIGHT - x - natural) / len(line)
             self.text(x, self.y, line, spacing=spacing)
             self.y += 16.5
@@ -211,8 +224,9 @@ class Doc:
 
     def card(self, card: CardSpec) -> None:
         self.need(self.style.card_min_space)
-        top = self.y
         st = self.style
+        if st.card_box:
+            self.box_top = self.y - 4
         budget = {
             "inline": f"事業費 {card.budget} 千円",
             "colon": f"事業費：{card.budget}千円",
@@ -245,7 +259,7 @@ class Doc:
                 self.y += 18
         if st.budget == "below":
             self.y += 18
-        bw = pdfmetrics.stringWidth(budget, MINCHO, BODY)
+        bw = self.width(budget, spacing=0.0)
         self.text(RIGHT - bw, self.y + 2, budget)
         self.y += 24
         self.label("【 事業概要 】")
@@ -260,13 +274,17 @@ class Doc:
             self.y += 6
             self.table(header, rows)
         self.need(20)
-        w = pdfmetrics.stringWidth(card.department_line, MINCHO, BODY)
+        w = self.width(card.department_line, spacing=0.0)
         self.text(RIGHT - w, self.y + 2, card.department_line)
         self.y += 30
         if st.card_box:
-            self.c.rect(
-                LEFT - 4, PAGE_H - self.y + 8, RIGHT - LEFT + 8, self.y - top, fill=0, stroke=1
-            )
+            self._box(self.box_top, self.y - 8)
+            self.box_top = None
+
+    def _box(self, top: float, bottom: float) -> None:
+        """The card's border on this page, from `top` down to `bottom` (top-down y)."""
+        self.c.setLineWidth(0.5)
+        self.c.rect(LEFT - 4, PAGE_H - bottom, RIGHT - LEFT + 8, bottom - top + 4, fill=0, stroke=1)
 
     def label(self, s: str) -> None:
         self.need(20)
@@ -337,7 +355,7 @@ class Doc:
                         if j == 0:
                             self.text(x_cols[j] + pad, ly, ln, MINCHO, CELL)
                         else:
-                            w = pdfmetrics.stringWidth(ln, MINCHO, CELL)
+                            w = self.width(ln, MINCHO, CELL, spacing=0.0)
                             self.text((x_cols[j] + x_cols[j + 1] - w) / 2, ly, ln, MINCHO, CELL)
                         ly += 12.0
                 self.y += h
@@ -376,7 +394,7 @@ class Doc:
         )
         texts = [h for h in header if h != ""] if merged else header
         for (a, b), text in zip(spans, texts):
-            w = pdfmetrics.stringWidth(text, GOTHIC, CELL)
+            w = self.width(text, GOTHIC, CELL, spacing=0.0)
             self.text((a + b - w) / 2, y0 + 4.5, text, GOTHIC, CELL)
         self.y += 18
         self.hrule(LEFT, RIGHT, self.y)

@@ -24,6 +24,8 @@ def test_radicals_and_compatibility_ideographs_fold_to_ordinary_kanji() -> None:
     assert fold_ideographs("\uf9dc\ufa19") == "\u9686\u795e"  # 隆 神 from compatibility forms
     assert fold_ideographs("﨑") == "﨑"  # U+FA11 is a unified ideograph of its own
     assert fold_ideographs("⺡") == "⺡"  # a component-only form stays as printed
+    # The wave dash as JIS-based producers map it, and as cp932 (and the reports) have it.
+    assert fold_ideographs("1月\u301c12月") == fold_ideographs("1月\uff5e12月") == "1月～12月"
     text = "普通の文章、ASCII 123 と全角ＡＢＣ"
     assert fold_ideographs(text) is text
 

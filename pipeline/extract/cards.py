@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pipeline.extract.document import BBox, PageLayout, TextLine
 from pipeline.extract.sections import (
@@ -21,7 +22,14 @@ from pipeline.extract.sections import (
     wraps_under_first_line,
 )
 from pipeline.extract.settings import LAYOUT
-from pipeline.extract.tables import Table, find_tables, header_texts, regrid, same_header
+from pipeline.extract.tables import (
+    EDGE_TOL,
+    Table,
+    find_tables,
+    header_texts,
+    regrid,
+    same_header,
+)
 from pipeline.findings import Finding
 from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets
 
@@ -548,6 +556,8 @@ def assemble_indicator_tables(
             if not has_header and not t.ruled_columns and t.n_cols != len(prev.header):
                 # Unruled and headerless: its columns are those of the part it continues.
                 t = regrid(pages[t.page], t, prev.col_edges)
+            if t.n_cols != len(prev.header) and not prev.rows:
+                _spread_header(prev, t)
             if t.n_cols != len(prev.header):
                 findings.append(
                     Finding(
@@ -596,6 +606,24 @@ def assemble_indicator_tables(
                 continue
             target.rows.append(IndicatorRow(_join_labels(labels), values, t.page, t.row_boxes[r]))
     return out, findings
+
+
+def _spread_header(table: IndicatorTable, rows: Table) -> None:
+    """A header left alone at a page's foot, over the finer columns of the rows on the
+    next page (a sub-label column under a merged 項目名): each header cell spans the
+    columns inside it. Nothing changes unless every edge of the header is one of theirs."""
+    edges = table.col_edges
+    if not all(any(abs(e - x) <= EDGE_TOL for x in rows.col_edges) for e in edges):
+        return
+
+    def inside(a: float, b: float) -> int:
+        return sum(a - EDGE_TOL <= x0 and x1 <= b + EDGE_TOL for x0, x1 in pairwise(rows.col_edges))
+
+    header: list[str] = []
+    for text, a, b in zip(table.header, edges, edges[1:]):
+        header += [text] + [""] * (inside(a, b) - 1)
+    table.label_columns = inside(edges[0], edges[table.label_columns])
+    table.header, table.col_edges = header, list(rows.col_edges)
 
 
 def _join_labels(parts: list[str]) -> str:

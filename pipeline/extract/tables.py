@@ -91,7 +91,8 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
     cells may shorten inner rules, but every rule touches the frame). Rules that
     no vertical rule crosses form tables by stacking: horizontal rules sharing
     one x-extent, with text between each pair. `stop_lines` are y positions (e.g.
-    of section labels) that such a stack cannot span.
+    of section labels) that such a stack cannot span. A box around other tables
+    (a card's border) is not a table.
     """
     stops = sorted(stop_lines)
     # Several extractors ask for the same region, and the page reader asks first.
@@ -102,7 +103,7 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
     size = _text_size(page.glyphs_in(region))
     hrules = [r for r in page.hrules(region) if r.end - r.start > 4 * size]
     vrules = [r for r in page.vrules(region) if r.end - r.start > 0.5 * size]
-    tables: list[Table] = []
+    boxes: list[BBox] = []
     used: set[Rule] = set()
     for h_group, v_group in _crossing_components(hrules, vrules):
         if len(h_group) >= 2 and len(v_group) >= 2:
@@ -113,46 +114,73 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
                 max(r.pos for r in h_group),
             )
             if _has_text(page, bbox):
-                tables.append(_build_table(page, bbox))
+                boxes.append(bbox)
                 used.update(h_group)
-    # Tables drawn with horizontal rules only.
+    boxes += _stacked_tables(page, [r for r in hrules if r not in used], stops, size)
+    tables = [
+        _build_table(page, b)
+        for b in boxes
+        if not any(o is not b and _inside(o, b) for o in boxes)  # a frame around others
+    ]
+    tables.sort(key=lambda t: t.bbox[1])
+    page.table_cache[key] = tables
+    return tables
+
+
+def _inside(inner: BBox, outer: BBox) -> bool:
+    return (
+        outer[0] + EDGE_TOL < inner[0]
+        and inner[2] < outer[2] - EDGE_TOL
+        and outer[1] - EDGE_TOL <= inner[1]
+        and inner[3] <= outer[3] + EDGE_TOL
+    )
+
+
+def _stacked_tables(
+    page: PageLayout, hrules: list[Rule], stops: list[float], size: float
+) -> list[BBox]:
+    """Tables drawn with horizontal rules only: runs of rules sharing one x-extent."""
     groups: list[list[Rule]] = []
-    for r in sorted((r for r in hrules if r not in used), key=lambda r: (r.start, r.end, r.pos)):
+    for r in sorted(hrules, key=lambda r: (r.start, r.end, r.pos)):
         for g in groups:
             if abs(g[0].start - r.start) <= EDGE_TOL and abs(g[0].end - r.end) <= EDGE_TOL:
                 g.append(r)
                 break
         else:
             groups.append([r])
+    out: list[BBox] = []
     for g in groups:
         g.sort(key=lambda r: r.pos)
         run: list[Rule] = [g[0]]
         for r in [*g[1:], None]:
-            prev = run[-1]
-            joins = (
-                r is not None
-                and _has_text(page, (prev.start, prev.pos, prev.end, r.pos))
-                and not any(prev.pos < s < r.pos for s in stops)
-                and (
-                    r.pos - prev.pos <= MAX_ROW_EM * size
-                    # A tall body (booktabs: no rules between its rows) is the table's
-                    # when its text keeps to the header's columns.
-                    or len(run) >= 2
-                    and _keeps_to_columns(page, run[0], run[1], prev, r)
-                )
-            )
-            if joins:
+            if r is not None and _stack_joins(page, run, r, stops, size):
                 run.append(r)
                 continue
             if len(run) >= 2:
-                tables.append(
-                    _build_table(page, (run[0].start, run[0].pos, run[0].end, run[-1].pos))
-                )
+                out.append((run[0].start, run[0].pos, run[0].end, run[-1].pos))
             if r is not None:
                 run = [r]
-    tables.sort(key=lambda t: t.bbox[1])
-    page.table_cache[key] = tables
-    return tables
+    return out
+
+
+def _stack_joins(
+    page: PageLayout, run: list[Rule], r: Rule, stops: list[float], size: float
+) -> bool:
+    """Does rule r close one more row of the stacked table `run`?"""
+    prev = run[-1]
+    if not _has_text(page, (prev.start, prev.pos, prev.end, r.pos)):
+        return False
+    if any(prev.pos < s < r.pos for s in stops):
+        return False
+    if r.pos - prev.pos <= MAX_ROW_EM * size:
+        return True
+    if len(run) >= 2:
+        # A tall body (booktabs: no rules between its rows) is the table's when its
+        # text keeps to the header's columns.
+        return _keeps_to_columns(page, run[0], run[1], prev, r)
+    # A body continued from the page before (no header above it), when its text stands
+    # in columns with white space between them on every line.
+    return len(_text_columns(page, prev, r)) >= 2
 
 
 def _pieces(
@@ -174,6 +202,13 @@ def _keeps_to_columns(page: PageLayout, top: Rule, under_header: Rule, prev: Rul
     # text never leaves half an em between its glyphs (but at a full-width space).
     body = _pieces(page, prev.start, prev.pos, prev.end, r.pos, CELL_GAP_EM)
     return bool(body) and all(sum(p.x0 <= c <= p.x1 for c in centres) <= 1 for p in body)
+
+
+def _text_columns(page: PageLayout, above: Rule, below: Rule) -> list[list[float]]:
+    """The x-extents the text between two rules keeps to: one for running text, one per
+    column for text set in columns (cells leave more white space than words do)."""
+    body = _pieces(page, above.start, above.pos, above.end, below.pos, CELL_GAP_EM)
+    return _header_cells((p.x0, p.x1) for p in body)
 
 
 def _has_text(page: PageLayout, bbox: BBox) -> bool:
@@ -288,9 +323,7 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
                         or (g.x0 < xb < g.x1 and min(xb - g.x0, g.x1 - xb) > 1)
                         for g in glyphs
                         if ys[i] <= g.mid <= ys[i + 1]
-                    ) and not _text_spans(
-                        glyphs, ys[i], ys[i + 1], xs[j], xs[j + 1], xs[j + 2], size
-                    )
+                    ) and not _text_spans(glyphs, ys[i], ys[i + 1], xb, size, header=i == 0)
                 if not separated:
                     union(i * n_cols + j, i * n_cols + j + 1)
             if i + 1 < n_rows:
@@ -371,12 +404,16 @@ def _assign_glyphs(
 
 
 def _text_spans(
-    glyphs: Sequence[Glyph], y0: float, y1: float, xl: float, xb: float, xr: float, size: float
+    glyphs: Sequence[Glyph], y0: float, y1: float, xb: float, size: float, header: bool
 ) -> bool:
-    """True when one text piece in the band straddles boundary xb (a merged header cell)."""
+    """True when one text piece in the band straddles boundary xb (a merged cell).
+
+    A header's merged cell is told by an em of white space; in the body, values that
+    nearly fill their columns leave less, but more than running text leaves between
+    its glyphs (CELL_GAP_EM)."""
     band = [g for g in glyphs if y0 <= g.mid <= y1]
     for line in build_lines(band):
-        for piece in line.split(COLUMN_GAP_EM):
+        for piece in line.split(COLUMN_GAP_EM if header else CELL_GAP_EM):
             if piece.x0 < xb - size * 0.25 and piece.x1 > xb + size * 0.25:
                 return True
     return False

@@ -203,14 +203,20 @@ def _is_compatibility_ideograph(code: int) -> bool:
     )
 
 
+# One printed character that JIS-based and Windows (cp932) toolchains put under different
+# code points: the wave dash of "10月〜12月". The reports are written on Windows, so the
+# cp932 form is the one text fields hold, whichever the producer's mapping emitted.
+_JIS_VARIANTS = {"\u301c": "\uff5e"}
+
+
 def fold_ideographs(text: str) -> str:
-    """Ordinary ideographs for radicals and compatibility ideographs ("⻑⽇" → "長日");
-    other text unchanged."""
-    if not any(_is_compatibility_ideograph(ord(ch)) for ch in text):
+    """Ordinary ideographs for radicals and compatibility ideographs ("⻑⽇" → "長日"),
+    and one form for the wave dash; other text unchanged."""
+    if not any(_is_compatibility_ideograph(ord(ch)) or ch in _JIS_VARIANTS for ch in text):
         return text
     out = []
     for ch in text:
         if _is_compatibility_ideograph(ord(ch)):
             ch = _RADICAL_SUPPLEMENT.get(ch) or unicodedata.normalize("NFKC", ch)
-        out.append(ch)
+        out.append(_JIS_VARIANTS.get(ch, ch))
     return "".join(out)

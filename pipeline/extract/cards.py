@@ -511,7 +511,12 @@ def paragraphs(lines: list[PlacedLine]) -> list[str]:
             prev_short = (
                 prev is not None and prev.line.x1 < right[prev.page.number] - 2 * prev.line.size
             )
-            new = first_line_indent and (prev_short or not under_item)
+            # A line left of where the item's text hangs, after a line that stopped
+            # short, opens the next paragraph (an indented block's first-line indent).
+            left_of_item = ln.x0 < hang_x - 0.4 * size
+            new = (
+                first_line_indent and (prev_short or not under_item) or left_of_item and prev_short
+            )
         else:
             new = not out or bool(marker) or indented
         if new:

@@ -124,10 +124,7 @@ def heading_before(groups: Sequence[HeadingGroup], line_index: int) -> HeadingGr
 def wraps_under_first_line(first: PlacedLine, line: PlacedLine, right: float) -> bool:
     """A paragraph's second line: it starts a first-line indent left of the first line,
     which ran to the right margin. Wherever that edge is (the page's text column, or an
-    indented block), the paragraph's wrapped lines start there."""
+    indented block), the paragraph's wrapped lines start there, also over a page break
+    (the pages of one report share their margins)."""
     size = first.line.size
-    return (
-        line.page is first.page
-        and line.line.x0 < first.line.x0 - 0.5 * size
-        and first.line.x1 >= right - 2 * size
-    )
+    return line.line.x0 < first.line.x0 - 0.5 * size and first.line.x1 >= right - 2 * size

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.extract.document import BBox, Glyph, PageLayout, Rule, build_lines
 from pipeline.normalize.text import join_wrapped, squash
@@ -116,7 +116,7 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
             if _has_text(page, bbox):
                 boxes.append(bbox)
                 used.update(h_group)
-    boxes += _stacked_tables(page, [r for r in hrules if r not in used], stops, size)
+    boxes += _stacked_tables(page, [r for r in hrules if r not in used], stops, size, region[3])
     tables = [
         _build_table(page, b)
         for b in boxes
@@ -137,7 +137,7 @@ def _inside(inner: BBox, outer: BBox) -> bool:
 
 
 def _stacked_tables(
-    page: PageLayout, hrules: list[Rule], stops: list[float], size: float
+    page: PageLayout, hrules: list[Rule], stops: list[float], size: float, bottom: float
 ) -> list[BBox]:
     """Tables drawn with horizontal rules only: runs of rules sharing one x-extent."""
     groups: list[list[Rule]] = []
@@ -156,11 +156,29 @@ def _stacked_tables(
             if r is not None and _stack_joins(page, run, r, stops, size):
                 run.append(r)
                 continue
+            if len(run) == 2 and r is None:
+                run += _rows_at_page_foot(page, run, bottom)
             if len(run) >= 2:
                 out.append((run[0].start, run[0].pos, run[0].end, run[-1].pos))
             if r is not None:
                 run = [r]
     return out
+
+
+def _rows_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> list[Rule]:
+    """A booktabs table the page breaks: no rule closes its rows at the page's foot.
+    Text below the header down to the region's end (the page label aside) that keeps
+    to the header's columns is its body; a rule where that text ends closes it."""
+    under = run[-1]
+    lines = [
+        ln
+        for ln in build_lines(page.glyphs_in((under.start, under.pos, under.end, bottom)))
+        if not page.is_footer(ln)
+    ]
+    if not lines:
+        return []
+    end = replace(under, pos=max(ln.bottom for ln in lines) + 1.0)
+    return [end] if _keeps_to_columns(page, run[0], under, under, end) else []
 
 
 def _stack_joins(

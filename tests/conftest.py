@@ -36,9 +36,17 @@ def curated(edition: str, tmp_path_factory: pytest.TempPathFactory):
 # The layout generator's seeds (tests/layout.py): seeds 0..N-1 and those once misread in
 # every run, more by hand.
 CI_LAYOUT_SEEDS = 48
+# The edition generator's seeds (tests/edition.py): whole policy parts, a few seconds each.
+CI_EDITION_SEEDS = 12
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--edition-seeds",
+        type=int,
+        default=CI_EDITION_SEEDS,
+        help="how many seeds of the edition generator to run (seeds 0..N-1)",
+    )
     parser.addoption(
         "--layout-seeds",
         type=int,
@@ -53,3 +61,5 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
         n = metafunc.config.getoption("--layout-seeds")
         metafunc.parametrize("layout_seed", sorted(set(range(n)) | ONCE_MISREAD))
+    if "edition_seed" in metafunc.fixturenames:
+        metafunc.parametrize("edition_seed", range(metafunc.config.getoption("--edition-seeds")))

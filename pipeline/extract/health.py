@@ -20,6 +20,7 @@ from pipeline.normalize.text import squash
 
 _BULLET = re.compile(r"^[・･○●◆■□※]+")
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+PROGRAM_LIST_ENTRY = re.compile(r"(施策|事業)一覧$")
 
 
 @dataclass(slots=True)
@@ -56,6 +57,10 @@ class ExtractionFacts:
     toc: list[TocFact]
     index_labels: list[IndexFact]
     card_labels: int  # 【事業概要】 labels in the document
+    # What else the document announces: a 目次 entry naming the program list, and the
+    # statistics tables' captions ("表1 …"); an edition without them has none to read.
+    program_list_named: bool = False
+    table_captions: int = 0
     findings: list[Finding] = field(default_factory=list)  # what the extractors reported
     accounts: list[PageAccount] = field(default_factory=list)  # where each page's glyphs went
 
@@ -74,6 +79,11 @@ def page_facts(page: PageLayout) -> PageFacts:
         not_upright=page.not_upright,
         parser_messages=list(page.parser_messages),
     )
+
+
+def names_program_list(label: str) -> bool:
+    """A 目次 entry for the program list (別紙1): "(1) 令和2年度中小企業振興施策一覧"."""
+    return bool(PROGRAM_LIST_ENTRY.search(squash(label)))
 
 
 def heading_key(label: str) -> str:
@@ -106,6 +116,7 @@ def gather_facts(
     card_labels: int,
     findings: list[Finding],
     accounts: list[PageAccount],
+    table_captions: int = 0,
 ) -> ExtractionFacts:
     return ExtractionFacts(
         pages=[page_facts(p) for p in doc.pages],
@@ -114,4 +125,6 @@ def gather_facts(
         card_labels=card_labels,
         findings=findings,
         accounts=accounts,
+        program_list_named=any(names_program_list(e.label) for e in toc),
+        table_captions=table_captions,
     )

@@ -23,7 +23,7 @@ from pipeline.extract.cells import (
 )
 from pipeline.extract.document import BBox, PageLayout
 from pipeline.extract.sections import CIRCLED, HeadingGroup, PlacedLine, heading_before
-from pipeline.extract.tables import Table, find_tables
+from pipeline.extract.tables import Table, find_tables, regrid
 from pipeline.findings import Finding
 from pipeline.normalize.text import squash
 
@@ -83,6 +83,29 @@ def _roles(table: Table) -> dict[str, int] | None:
     return roles
 
 
+def _index_part(
+    page: PageLayout, region: BBox, before: tuple[Table, dict[str, int]] | None
+) -> tuple[Table, dict[str, int], int] | None:
+    """The index's table on this page, its column roles and its first body row. On a
+    page it runs on to, the header may not be repeated: the first table of the page,
+    with as many columns as the part before (or set on its columns, when unruled),
+    continues it."""
+    tables = find_tables(page, region)
+    for t in tables:
+        roles = _roles(t)
+        if roles is not None:
+            return t, roles, header_rows(t)
+    if before is None or not tables:
+        return None
+    prev, roles = before
+    first = tables[0]
+    if first.n_cols != prev.n_cols and not first.ruled_columns:
+        first = regrid(page, first, prev.col_edges)
+    if first.n_cols != prev.n_cols:
+        return None
+    return first, roles, 0
+
+
 def index_region(page: PageLayout, label_bottom: float | None) -> BBox:
     """Where an index table is looked for: under its label, or all of a continuation page."""
     return (0.0, 0.0 if label_bottom is None else label_bottom, page.width, page.height)
@@ -133,10 +156,11 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
             pages.append(pl.page)
             if len(pages) > MAX_CONTINUATION_PAGES:
                 break
+    before: tuple[Table, dict[str, int]] | None = None  # the part read on the page before
     for k, p in enumerate(pages):
         region = index_region(p, top if k == 0 else None)
-        tables = [t for t in find_tables(p, region) if _roles(t) is not None]
-        if not tables:
+        part = _index_part(p, region, before)
+        if part is None:
             if k == 0:
                 index.findings.append(
                     Finding(
@@ -149,12 +173,11 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
                 )
                 return
             break
-        table = tables[0]
-        roles = _roles(table)
-        assert roles is not None
+        table, roles, first_body = part
+        before = (table, roles)
         grid = table.rows()
-        index.header_boxes += [(p.number, table.row_boxes[r]) for r in range(header_rows(table))]
-        for r in range(header_rows(table), table.n_rows):
+        index.header_boxes += [(p.number, table.row_boxes[r]) for r in range(first_body)]
+        for r in range(first_body, table.n_rows):
             cells = grid[r]
 
             name = cell_text(role_cell(cells, roles, "name"))

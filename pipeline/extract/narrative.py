@@ -380,11 +380,12 @@ def _heading_wraps(prev: Block, pl: PlacedLine) -> bool:
 
 def _runs_on(prev: Block, pl: PlacedLine) -> bool:
     """An indented line still continues a paragraph set as an indented block: the line
-    before it starts at the same x, fills the measure and ends mid-sentence."""
+    before it starts at the same x, fills the measure and ends mid-sentence (also over
+    a page break: the pages of one report share their margins)."""
     last = prev.lines[-1]
-    if last.page is not pl.page or abs(last.line.x0 - pl.line.x0) > 1.0:
+    if abs(last.line.x0 - pl.line.x0) > 1.0:
         return False
-    return last.line.x1 >= _measure_right(pl.page) - 1.5 * pl.line.size and not fold_width(
+    return last.line.x1 >= _measure_right(last.page) - 1.5 * pl.line.size and not fold_width(
         prev.text
     ).endswith(SENTENCE_END)
 

@@ -81,16 +81,18 @@ class CheckResult:
 
 def announced(name: str, ci: CheckInput) -> bool:
     """Whether the document announces content for a dataset, so that an empty one is a
-    misread: the 目次 or the section indexes announce the program list, the 目次 the
-    statistics and the narrative, the labels the cards and indexes, a card's tables
-    their indicators. Published data (no facts) came from a whole report."""
+    misread: a 目次 entry names the program list, captions ("表1 …") the statistics,
+    the 目次 the narrative, the labels the cards and indexes, a card's tables their
+    indicators. Published data (no facts) came from a whole report."""
     f = ci.facts
     if name == "figures":
         return False  # an edition may have no charts
     if f is None:
         return True
     if name in ("programs", "program_totals"):
-        return bool(f.toc or f.index_labels)
+        return f.program_list_named
+    if name == "statistics":
+        return f.table_captions > 0
     if name == "program_index":
         return bool(f.index_labels)
     if name == "program_cards":

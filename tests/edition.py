@@ -1,0 +1,336 @@
+"""A seeded edition generator: the policy part of a report, typeset from the golden data.
+
+Each seed picks an edition and a run of its policy sections, and for each section a
+run of its cards, then typesets them as one report: a cover, a 目次 naming the
+pages everything landed on, はじめに on page 1, the chapter headings, each policy's heading, its
+【取組の概要】 (overview paragraphs, "○" measures and their paragraphs), its
+【基本方針事業一覧】 (an index table ending in 小計) and its cards. The style comes
+from the seed: the cards' drawing (as in tests/layout.py), the cover's lines, the
+目次's leaders, the index's column widths and rulings, a policy starting on a new
+page or not. The expected content is the golden data and the pages each element
+landed on (the document is typeset until those pages stop moving).
+
+Not drawn yet: 別紙1 (the program list), the statistics, the trends and the economic
+overview, the appendix, and shared sections (⑥⑦).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tests.conftest import load_truth
+from tests.layout import CIRCLED, _drawable, _spec, _style
+from tests.render import (
+    BODY,
+    CELL,
+    GOTHIC,
+    LEFT,
+    MINCHO,
+    PAGE_H,
+    PAGE_W,
+    RIGHT,
+    TOP,
+    CardSpec,
+    Doc,
+    Style,
+)
+
+MAX_POLICIES = 3
+MAX_CARDS = 4
+
+
+@dataclass(frozen=True)
+class EditionStyle:
+    cards: Style = field(default_factory=Style)
+    cover: str = "era_first"  # era_first | title_first | one_line
+    toc_leader: str = "…"  # the leader's character; "" sets the page off by white space
+    index_name_width: float = 0.42  # the 事業名 column's share of the measure
+    policy_on_new_page: bool = True
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    no: int
+    name: str
+    budget: int | None
+    new: bool
+    departments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    no: int
+    title: str
+    overview: tuple[str, ...]
+    measures: tuple[tuple[str, tuple[str, ...]], ...]  # (title, paragraphs)
+    index_columns: tuple[str, ...]
+    index: tuple[IndexEntry, ...]
+    cards: tuple[CardSpec, ...]
+    truth: tuple[dict, ...]  # the golden card each spec was drawn from
+
+    @property
+    def marker(self) -> str:
+        return CIRCLED[self.no - 1]
+
+    @property
+    def subtotal(self) -> int:
+        return sum(e.budget or 0 for e in self.index)
+
+
+@dataclass
+class Landed:
+    """Where things landed, as printed page labels."""
+
+    headings: dict[int, int] = field(default_factory=dict)  # policy no → page
+    cards: dict[tuple[int, int], int] = field(default_factory=dict)  # (policy, card no) → page
+
+
+@dataclass(frozen=True)
+class Edition:
+    seed: int
+    edition: str
+    era_label: str
+    style: EditionStyle
+    sections: tuple[Section, ...]
+    intro: tuple[str, ...]  # はじめに's paragraphs, on page 1
+
+    def describe(self) -> str:
+        cards = {k: v for k, v in asdict(self.style.cards).items() if v != getattr(Style(), k)}
+        rest = {
+            k: v
+            for k, v in asdict(self.style).items()
+            if k != "cards" and v != getattr(EditionStyle(), k)
+        }
+        return (
+            f"edition seed {self.seed}: {self.edition} sections "
+            f"{[(s.no, [t['no'] for t in s.truth]) for s in self.sections]} "
+            f"cards {cards or 'default'} edition {rest or 'default'}"
+        )
+
+    def render(self, path: Path) -> tuple[Path, Landed]:
+        """Typeset until every page a 目次 entry or an index row names is where it landed."""
+        landed = Landed()
+        for _ in range(4):
+            again = _typeset(self, path, landed)
+            if again == landed:
+                return path, landed
+            landed = again
+        raise AssertionError(f"{self.describe()}: the pages never settled")
+
+
+def edition_for(seed: int) -> Edition:
+    rng = random.Random(f"edition {seed}")
+    edition = rng.choice(["fy2020", "fy2021"])
+    truth = load_truth(edition)
+    single = [p for p in truth["policies"] if len(p["nos"]) == 1]
+    start = rng.randrange(len(single))
+    chosen = single[start : start + rng.randint(1, MAX_POLICIES)]
+    style = EditionStyle(
+        cards=_style(rng),
+        cover=rng.choice(["era_first", "title_first", "one_line"]),
+        toc_leader=rng.choice(["…", "・", "．", ""]),
+        index_name_width=rng.choice([0.34, 0.42, 0.5]),
+        policy_on_new_page=rng.random() < 0.7,
+    )
+    return Edition(
+        seed,
+        edition,
+        truth["release"]["era_label"],
+        style,
+        tuple(_section(p, rng) for p in chosen),
+        tuple(truth["front"]["intro"]),
+    )
+
+
+def _section(policy: dict, rng: random.Random) -> Section:
+    drawable = [c for c in policy["cards"] if _drawable(c)]
+    first = rng.randrange(max(1, len(drawable) - MAX_CARDS + 1))
+    cards = drawable[first : first + rng.randint(1, MAX_CARDS)]
+    by_no = {e["no"]: e for e in policy["index"]}
+    index = tuple(
+        IndexEntry(
+            i,
+            by_no[c["no"]]["name"],
+            by_no[c["no"]]["budget"],
+            by_no[c["no"]]["new"],
+            tuple(by_no[c["no"]]["departments"]),
+        )
+        for i, c in enumerate(cards, start=1)
+    )
+    return Section(
+        no=policy["nos"][0],
+        title=policy["title"],
+        overview=tuple(policy["overview"]),
+        measures=tuple((m["title"], tuple(m["paragraphs"])) for m in policy["measures"]),
+        index_columns=tuple(policy["index_columns"]),
+        index=index,
+        cards=tuple(_spec(i, c) for i, c in enumerate(cards, start=1)),
+        truth=tuple(cards),
+    )
+
+
+def chapter_titles(era_label: str) -> tuple[str, str]:
+    return (
+        f"2 {era_label}中小企業振興施策",
+        f"(2) {era_label}中小企業振興施策実施状況及び事例紹介",
+    )
+
+
+class EditionDoc(Doc):
+    """The card typesetter with the report's other pages."""
+
+    def label_now(self) -> int:
+        return self.first_label + self.page_no - 1
+
+    def unlabelled_page(self) -> None:
+        self.c.showPage()
+
+    def cover_page(self, era_label: str, how: str) -> None:
+        title = "青森県中小企業振興基本条例に基づく年次報告"
+        if how == "one_line":
+            self.text(60, 260, f"{era_label} {title}", GOTHIC, 18)
+        elif how == "title_first":
+            self.text(90, 260, title, GOTHIC, 18)
+            self.text(200, 310, era_label, GOTHIC, 22)
+        else:
+            self.text(200, 260, era_label, GOTHIC, 22)
+            self.text(90, 310, title, GOTHIC, 18)
+        self.text(260, 700, "青森県", GOTHIC, 14)
+        self.unlabelled_page()
+
+    def toc_page(self, entries: list[tuple[float, str, int | None]], leader: str) -> None:
+        self.text((PAGE_W - 2 * 14) / 2, TOP, "目次", GOTHIC, 14)
+        y = TOP + 36
+        for indent, label, page in entries:
+            x = LEFT + indent * BODY
+            end = self.text(x, y, label)
+            if page is not None:
+                number = str(page)
+                nw = self.width(number, spacing=0.0)
+                if leader:
+                    lw = self.width(leader, spacing=0.0)
+                    n = int((RIGHT - nw - end - BODY) / lw)
+                    self.text(end + BODY / 2, y, leader * n, spacing=0.0)
+                self.text(RIGHT - nw, y, number, spacing=0.0)
+            y += 22
+        self.unlabelled_page()
+
+    def heading(self, text: str, size: float = 12.0) -> None:
+        self.need(30)
+        self.text(LEFT, self.y, text, GOTHIC, size)
+        self.y += size * 2
+
+    def index_table(self, section: Section, pages: dict[tuple[int, int], int], name_w: float):
+        width = RIGHT - LEFT
+        shares = [0.07, name_w, 0.15, 0.07, 0.0, 0.08]
+        shares[4] = 1.0 - sum(shares)
+        cols = [LEFT]
+        for s in shares:
+            cols.append(cols[-1] + s * width)
+        cols[-1] = RIGHT
+        self._index_header(section.index_columns, cols)
+        for e in section.index:
+            page = pages.get((section.no, e.no), 0)
+            cells = [
+                str(e.no),
+                e.name,
+                "-" if e.budget is None else f"{e.budget:,}",
+                "○" if e.new else "",
+                "\n".join(e.departments),
+                str(page),
+            ]
+            self._index_row(cells, cols, aligns="clrccc")
+        self._index_row(["", "小計", f"{section.subtotal:,}", "", "", ""], cols, aligns="ccrccc")
+        self.y += 16
+
+    def _cell_lines(self, text: str, w: float, font: str) -> list[str]:
+        return [ln for part in text.split("\n") for ln in self.wrap(part, w - 8, font, CELL)]
+
+    def _index_header(self, texts: tuple[str, ...], cols: list[float]) -> None:
+        lines = [self._cell_lines(t, b - a, GOTHIC) for t, a, b in zip(texts, cols, cols[1:])]
+        h = max(18.0, 12.0 * max(len(x) for x in lines) + 6)
+        self.need(h + 20)
+        self.c.setFillGray(0.85)
+        self.c.rect(LEFT, PAGE_H - self.y - h, RIGHT - LEFT, h, fill=1, stroke=0)
+        self.c.setFillGray(0)
+        self._row_text(lines, cols, h, "c" * len(cols), GOTHIC)
+
+    def _index_row(self, cells: list[str], cols: list[float], aligns: str) -> None:
+        lines = [self._cell_lines(t, b - a, MINCHO) for t, a, b in zip(cells, cols, cols[1:])]
+        h = max(18.0, 12.0 * max(len(x) for x in lines) + 6)
+        if self.y + h > self.style.page_bottom:
+            self.end_page()
+            self.start_page()
+        self._row_text(lines, cols, h, aligns, MINCHO)
+
+    def _row_text(
+        self, lines: list[list[str]], cols: list[float], h: float, aligns: str, font: str
+    ) -> None:
+        y0 = self.y
+        for j, cell in enumerate(lines):
+            a, b = cols[j], cols[j + 1]
+            ly = y0 + (h - 12.0 * len(cell)) / 2 + 1
+            for ln in cell:
+                w = self.width(ln, font, CELL, spacing=0.0)
+                x = {"l": a + 4, "r": b - 4 - w, "c": (a + b - w) / 2}[aligns[j]]
+                self.text(x, ly, ln, font, CELL)
+                ly += 12.0
+        self.hrule(LEFT, RIGHT, y0)
+        self.y += h
+        self.hrule(LEFT, RIGHT, self.y)
+        for x in cols:
+            self.vrule(x, y0, self.y)
+
+    def card_landing(self, card: CardSpec) -> int:
+        """Draw a card; returns the page label it starts on."""
+        self.need(self.style.card_min_space)
+        page = self.label_now()
+        self.card(card)
+        return page
+
+
+def _typeset(ed: Edition, path: Path, landed: Landed) -> Landed:
+    st = ed.style
+    doc = EditionDoc(st.cards, path)
+    doc.cover_page(ed.era_label, st.cover)
+    chapter, part = chapter_titles(ed.era_label)
+    entries: list[tuple[float, str, int | None]] = [
+        (0, "はじめに", 1),
+        (0, chapter, None),
+        (1, part, None),
+    ]
+    entries += [(2, f"{s.marker} {s.title}", landed.headings.get(s.no, 0)) for s in ed.sections]
+    doc.toc_page(entries, st.toc_leader)
+    out = Landed()
+    doc.start_page()
+    doc.heading("はじめに", 14)
+    for p in ed.intro:
+        doc.paragraph(p)
+    doc.end_page()
+    doc.start_page()
+    doc.heading(chapter, 13)
+    doc.heading(part)
+    for k, s in enumerate(ed.sections):
+        if k and st.policy_on_new_page:
+            doc.end_page()
+            doc.start_page()
+        doc.need(80)
+        out.headings[s.no] = doc.label_now()
+        doc.section_heading(f"{s.marker} {s.title}")
+        doc.label("【取組の概要】")
+        for p in s.overview:
+            doc.paragraph(p)
+        for title, paragraphs in s.measures:
+            doc.label(f"○ {title}")
+            for p in paragraphs:
+                doc.paragraph(p)
+        doc.y += 8
+        doc.need(90)  # the label keeps with its table's header and first row
+        doc.label("【基本方針事業一覧】")
+        doc.index_table(s, landed.cards, st.index_name_width)
+        for card in s.cards:
+            out.cards[(s.no, card.no)] = doc.card_landing(card)
+    doc.save()
+    return out

@@ -40,6 +40,12 @@ from tests.render import (
 MAX_POLICIES = 3
 MAX_CARDS = 4
 
+# Seeds below 200 still misread, expected to fail strictly (a fix takes its seed off):
+# 183 draws a booktabs parent/sub-label table whose parent labels nearly fill their
+# column under a label header centred over both, so nothing but the sub-labels' common
+# left edge shows the column boundary (issue 14, class 3: columns from alignment).
+KNOWN_MISREADS = frozenset({183})
+
 
 @dataclass(frozen=True)
 class EditionStyle:

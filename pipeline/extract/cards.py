@@ -577,6 +577,7 @@ def assemble_indicator_tables(
                 )
         elif has_header:
             label_cols = _label_columns(t)
+            header = _label_header_first(header, label_cols)
             target = IndicatorTable(
                 header, label_cols, [], t.page, t.bbox, t.ruled_columns, t.col_edges
             )
@@ -631,6 +632,19 @@ def _spread_header(table: IndicatorTable, rows: Table) -> None:
     table.header, table.col_edges = header, list(rows.col_edges)
 
 
+def _header_text(t: Table, j: int) -> str:
+    cell = t.cell_at(0, j)
+    return cell.text.strip() if cell is not None else ""
+
+
+def _label_header_first(header: list[str], label_columns: int) -> list[str]:
+    """The label columns' header as a merged cell prints it: its text, then blanks."""
+    labels = [h for h in header[:label_columns] if h.strip()]
+    if len(labels) != 1:
+        return header
+    return [labels[0]] + [""] * (label_columns - 1) + header[label_columns:]
+
+
 def _join_labels(parts: list[str]) -> str:
     out = ""
     for p in parts:
@@ -647,10 +661,14 @@ def looks_like_header(header: list[str]) -> bool:
 
 def _label_columns(t: Table) -> int:
     """Columns covered by the header's first cell (two for a parent/sub-label column),
-    and the blank header cells right after it: a parent/sub-label column drawn as plain
-    cells has no header over its sub-labels (periods always have one)."""
-    first = t.cell_at(0, 0)
-    n = first.colspan if first is not None else 1
+    and the blank header cells right before and after it: a parent/sub-label column
+    drawn as plain cells has no header over its sub-labels, and a label header centred
+    over both columns without rules stands in the second (periods always have one)."""
+    lead = 0
+    while lead < t.n_cols - 2 and not _header_text(t, lead):
+        lead += 1
+    first = t.cell_at(0, lead)
+    n = lead + (first.colspan if first is not None else 1)
     while n < t.n_cols - 1:
         cell = t.cell_at(0, n)
         if cell is None or cell.text.strip() or cell.colspan != 1:

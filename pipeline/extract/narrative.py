@@ -385,9 +385,11 @@ def _runs_on(prev: Block, pl: PlacedLine) -> bool:
     last = prev.lines[-1]
     if abs(last.line.x0 - pl.line.x0) > 1.0:
         return False
+    # A quotation or a note in brackets closes many a full line mid-paragraph
+    # (「あおもり藍」 / に関する…); only a full stop may close a paragraph's full last line.
     return last.line.x1 >= _measure_right(last.page) - 1.5 * pl.line.size and not fold_width(
         prev.text
-    ).endswith(SENTENCE_END)
+    ).endswith("。")
 
 
 def _split_at_gaps(glyphs: list[Glyph], gap: float) -> list[list[Glyph]]:

@@ -304,14 +304,14 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
         xs = _cluster([r.pos for r in interior_v] + [x0, x1])
     elif forced_columns is not None:
         xs = [x0, *(x for x in forced_columns if x0 + EDGE_TOL < x < x1 - EDGE_TOL), x1]
-        ys = _split_unruled_bands(glyphs, ys, size)
+        ys = _split_unruled_bands(glyphs, ys, size, xs)
     else:
         partial_ends = [
             e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
         ]
         xs = _cluster(_projection_cuts(glyphs, x0, x1, size) + partial_ends + [x0, x1])
         xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, ys, size), ys)
-        ys = _split_unruled_bands(glyphs, ys, size)
+        ys = _split_unruled_bands(glyphs, ys, size, xs)
 
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     parent = list(range(n_rows * n_cols))
@@ -352,7 +352,11 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
                         for r in inner_h
                     )
                 else:
-                    separated = True  # a band split by a whitespace gap (unruled rows)
+                    # A band split by white space (unruled rows); a cell whose text
+                    # runs across the split (a parent label centred on its sub-rows) spans.
+                    separated = not _runs_across(
+                        glyphs, ys[i], yb, ys[i + 2], xs[j], xs[j + 1], size
+                    )
                 if not separated:
                     union(i * n_cols + j, (i + 1) * n_cols + j)
 
@@ -531,19 +535,60 @@ def _projection_cuts(glyphs: Sequence[Glyph], x0: float, x1: float, size: float)
     return cuts
 
 
-def _split_unruled_bands(glyphs: Sequence[Glyph], ys: list[float], size: float) -> list[float]:
-    """Add row boundaries inside bands that hold several rows with no rule between them."""
+def _split_unruled_bands(
+    glyphs: Sequence[Glyph], ys: list[float], size: float, xs: Sequence[float]
+) -> list[float]:
+    """Add row boundaries inside bands that hold several rows with no rule between them:
+    white strips across the table, or across the columns after the first where every
+    one of them has text above and below (the first column's label centred on them)."""
     out = [ys[0]]
     for a, b in zip(ys, ys[1:], strict=False):
-        spans = sorted((g.top, g.bottom) for g in glyphs if a <= g.mid <= b)
-        if spans:
-            cur_end = spans[0][1]
-            for t, bt in spans[1:]:
-                if t - cur_end >= ROW_GAP_EM * size:
-                    out.append((t + cur_end) / 2)
-                cur_end = max(cur_end, bt)
+        band = [g for g in glyphs if a <= g.mid <= b]
+        cuts = [(a + b) / 2 for a, b in _white_strips(band, size)]
+        if len(xs) >= 3:
+            rest = [g for g in band if (g.x0 + g.x1) / 2 >= xs[1]]
+            cuts += [
+                (top + bottom) / 2
+                for top, bottom in _white_strips(rest, size)
+                if not any(top <= c <= bottom for c in cuts)
+                and _text_on_both_sides(rest, (top + bottom) / 2, xs[1:])
+            ]
+        out += sorted(cuts)
         out.append(b)
     return out
+
+
+def _runs_across(
+    glyphs: Sequence[Glyph], top: float, y: float, bottom: float, x0: float, x1: float, size: float
+) -> bool:
+    """Does one cell's text run across the unruled row boundary y in column x0..x1:
+    its lines above and below y closer than a row gap (a parent label centred on two
+    sub-rows, wrapped or not)?"""
+    col = [g for g in glyphs if x0 <= (g.x0 + g.x1) / 2 < x1 and top <= g.mid <= bottom]
+    above = [g.bottom for g in col if g.mid < y]
+    below = [g.top for g in col if g.mid >= y]
+    return bool(above and below) and min(below) - max(above) < ROW_GAP_EM * size
+
+
+def _white_strips(glyphs: Sequence[Glyph], size: float) -> list[tuple[float, float]]:
+    """The horizontal white strips (at least ROW_GAP_EM tall) between the glyphs."""
+    spans = sorted((g.top, g.bottom) for g in glyphs)
+    strips: list[tuple[float, float]] = []
+    if spans:
+        cur_end = spans[0][1]
+        for t, bt in spans[1:]:
+            if t - cur_end >= ROW_GAP_EM * size:
+                strips.append((cur_end, t))
+            cur_end = max(cur_end, bt)
+    return strips
+
+
+def _text_on_both_sides(glyphs: Sequence[Glyph], y: float, xs: Sequence[float]) -> bool:
+    columns = [[g for g in glyphs if lo <= (g.x0 + g.x1) / 2 < hi] for lo, hi in zip(xs, xs[1:])]
+    filled = [c for c in columns if c]
+    return len(filled) >= 2 and all(
+        any(g.mid < y for g in c) and any(g.mid > y for g in c) for c in filled
+    )
 
 
 def header_texts(table: Table) -> list[str]:

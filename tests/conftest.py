@@ -62,4 +62,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         n = metafunc.config.getoption("--layout-seeds")
         metafunc.parametrize("layout_seed", sorted(set(range(n)) | ONCE_MISREAD))
     if "edition_seed" in metafunc.fixturenames:
-        metafunc.parametrize("edition_seed", range(metafunc.config.getoption("--edition-seeds")))
+        from tests.edition import ONCE_MISREAD as EDITIONS_ONCE_MISREAD
+
+        n = metafunc.config.getoption("--edition-seeds")
+        metafunc.parametrize("edition_seed", sorted(set(range(n)) | EDITIONS_ONCE_MISREAD))

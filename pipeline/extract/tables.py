@@ -22,6 +22,7 @@ COLUMN_GAP_EM = 1.0  # a vertical strip this wide with no text separates inferre
 ROW_GAP_EM = 0.45  # a horizontal strip this tall with no text separates unruled rows
 CELL_GAP_EM = 0.5  # white space this wide between glyphs of a table's body can part two cells
 MAX_ROW_EM = 8.0  # rules farther apart than this (in text sizes) do not bound one row
+LEFT_EDGE_EM = 0.1  # text pieces starting this close share a left edge (an aligned column)
 
 
 @dataclass(slots=True)
@@ -309,7 +310,8 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
         partial_ends = [
             e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
         ]
-        xs = _cluster(_projection_cuts(glyphs, x0, x1, size) + partial_ends + [x0, x1])
+        cuts = _projection_cuts(glyphs, x0, x1, size) + partial_ends
+        xs = _cluster(cuts + _aligned_body_cuts(glyphs, ys, size, cuts) + [x0, x1])
         xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, ys, size), ys)
         ys = _split_unruled_bands(glyphs, ys, size, xs)
 
@@ -523,16 +525,40 @@ def _header_columns(glyphs: Sequence[Glyph], xs: list[float], ys: list[float]) -
 
 def _projection_cuts(glyphs: Sequence[Glyph], x0: float, x1: float, size: float) -> list[float]:
     """Mid-points of the vertical white strips that run through the whole table."""
+    return [(a + b) / 2 for a, b in _vertical_strips(glyphs, COLUMN_GAP_EM * size)]
+
+
+def _vertical_strips(glyphs: Sequence[Glyph], min_gap: float) -> list[tuple[float, float]]:
+    """The vertical white strips at least `min_gap` wide between the glyphs' extents."""
     spans = sorted((g.x0, g.x1) for g in glyphs)
-    cuts: list[float] = []
+    strips: list[tuple[float, float]] = []
     if not spans:
-        return cuts
+        return strips
     cur_end = spans[0][1]
     for a, b in spans[1:]:
-        if a - cur_end >= COLUMN_GAP_EM * size:
-            cuts.append((a + cur_end) / 2)
+        if a - cur_end >= min_gap:
+            strips.append((cur_end, a))
         cur_end = max(cur_end, b)
-    return cuts
+    return strips
+
+
+def _aligned_body_cuts(
+    glyphs: Sequence[Glyph], ys: list[float], size: float, known: Sequence[float]
+) -> list[float]:
+    """Column boundaries only the body shows: a strip of white through every body row
+    narrower than an em (a label column nearly filled, under a header centred over it
+    and the next), where the text after it starts at one x on several lines (a
+    left-aligned column: sub-labels under their parent)."""
+    if len(ys) < 3:
+        return []
+    body = [g for g in glyphs if g.mid >= ys[1]]
+    starts = [p.x0 for ln in build_lines(body) for p in ln.split(CELL_GAP_EM)]
+    tol = LEFT_EDGE_EM * size
+    return [
+        (a + b) / 2
+        for a, b in _vertical_strips(body, CELL_GAP_EM * size)
+        if sum(abs(x - b) <= tol for x in starts) >= 2 and not any(a <= k <= b for k in known)
+    ]
 
 
 def _split_unruled_bands(
@@ -565,6 +591,8 @@ def _runs_across(
     its lines above and below y closer than a row gap (a parent label centred on two
     sub-rows, wrapped or not)?"""
     col = [g for g in glyphs if x0 <= (g.x0 + g.x1) / 2 < x1 and top <= g.mid <= bottom]
+    if any(g.top < y < g.bottom for g in col):
+        return True
     above = [g.bottom for g in col if g.mid < y]
     below = [g.top for g in col if g.mid >= y]
     return bool(above and below) and min(below) - max(above) < ROW_GAP_EM * size

@@ -1,7 +1,9 @@
 """The layout tolerances the extractors read the document by, in one place.
 
 Each is measured in em of the local text size (or as a ratio of sizes), never in
-points: a document set larger or smaller reads the same.
+points: a document set larger or smaller reads the same. The one exception is where
+rulings meet (`TableSettings.edge_tol`): a rule's end is drawn, not typeset, and
+producers miss by a stroke width whatever the text size.
 """
 
 from __future__ import annotations
@@ -24,4 +26,30 @@ class LayoutSettings:
     column_align_em: float = 1.0
 
 
+@dataclass(frozen=True)
+class TableSettings:
+    """How the table finder (extract/tables.py) reads rulings and white space, as
+    pdfplumber's TableSettings does."""
+
+    # Rules whose ends (or a rule and a crossing one) are this many points apart share
+    # an edge: a stroke's width and a producer's rounding.
+    edge_tol: float = 2.5
+    # A vertical strip this many em wide with no text through the whole table parts two
+    # inferred columns (a table without vertical rules).
+    column_gap_em: float = 1.0
+    # A horizontal strip this many em tall with no text parts two unruled rows.
+    row_gap_em: float = 0.45
+    # White space this many em wide between glyphs of a table's body can part two cells:
+    # values that nearly fill their columns leave less than an em, running text less
+    # than this between its glyphs (but at a full-width space).
+    cell_gap_em: float = 0.5
+    # Rules farther apart than this many em do not bound one row (unless the text
+    # between keeps to the header's columns: a booktabs body).
+    max_row_em: float = 8.0
+    # Text pieces whose left edges are this many em apart share a left edge (an aligned
+    # column, such as sub-labels under their parent).
+    left_edge_em: float = 0.1
+
+
 LAYOUT = LayoutSettings()
+TABLES = TableSettings()

@@ -4,8 +4,10 @@ pdfplumber's table finder needs both rule directions and reports merged cells
 as None; here a table is a stack of horizontal rules sharing one x-extent. Row
 boundaries are every horizontal rule inside it (partial ones too); column
 boundaries are the vertical rules, or, when a table has none, the gaps in the
-text's horizontal projection plus the ends of partial horizontal rules. Two
-grid cells merge when no rule separates them, which rebuilds merged cells.
+text's horizontal projection plus the ends of partial horizontal rules, a boundary
+between every two header cells, and the left edges the body's text aligns on. Two
+grid cells merge when no rule separates them, which rebuilds merged cells. The
+tolerances are `TableSettings` (extract/settings.py).
 """
 
 from __future__ import annotations
@@ -15,14 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.extract.document import BBox, Glyph, PageLayout, Rule, build_lines
+from pipeline.extract.settings import TABLES
 from pipeline.normalize.text import join_wrapped, squash
 
-EDGE_TOL = 2.5  # rules whose ends differ by less than this share an edge
-COLUMN_GAP_EM = 1.0  # a vertical strip this wide with no text separates inferred columns
-ROW_GAP_EM = 0.45  # a horizontal strip this tall with no text separates unruled rows
-CELL_GAP_EM = 0.5  # white space this wide between glyphs of a table's body can part two cells
-MAX_ROW_EM = 8.0  # rules farther apart than this (in text sizes) do not bound one row
-LEFT_EDGE_EM = 0.1  # text pieces starting this close share a left edge (an aligned column)
+# The finder's tolerances, in one settings object (extract/settings.py). EDGE_TOL is
+# exported: callers compare column edges the finder made.
+EDGE_TOL = TABLES.edge_tol
 
 
 @dataclass(slots=True)
@@ -191,7 +191,7 @@ def _stack_joins(
         return False
     if any(prev.pos < s < r.pos for s in stops):
         return False
-    if r.pos - prev.pos <= MAX_ROW_EM * size:
+    if r.pos - prev.pos <= TABLES.max_row_em * size:
         return True
     if len(run) >= 2:
         # A tall body (booktabs: no rules between its rows) is the table's when its
@@ -213,20 +213,20 @@ def _keeps_to_columns(page: PageLayout, top: Rule, under_header: Rule, prev: Rul
     """Whether the text between two rules keeps to the columns of the header above: no
     piece of it runs under two header cells (running text does; a cell's text, however
     long its wrapped lines, stays under its own header, centred or not)."""
-    header = _pieces(page, top.start, top.pos, top.end, under_header.pos, COLUMN_GAP_EM)
+    header = _pieces(page, top.start, top.pos, top.end, under_header.pos, TABLES.column_gap_em)
     centres = [(a + b) / 2 for a, b in _header_cells((p.x0, p.x1) for p in header)]
     if len(centres) < 2:
         return False
     # Cells that nearly fill their columns leave less than an em between them; running
     # text never leaves half an em between its glyphs (but at a full-width space).
-    body = _pieces(page, prev.start, prev.pos, prev.end, r.pos, CELL_GAP_EM)
+    body = _pieces(page, prev.start, prev.pos, prev.end, r.pos, TABLES.cell_gap_em)
     return bool(body) and all(sum(p.x0 <= c <= p.x1 for c in centres) <= 1 for p in body)
 
 
 def _text_columns(page: PageLayout, above: Rule, below: Rule) -> list[list[float]]:
     """The x-extents the text between two rules keeps to: one for running text, one per
     column for text set in columns (cells leave more white space than words do)."""
-    body = _pieces(page, above.start, above.pos, above.end, below.pos, CELL_GAP_EM)
+    body = _pieces(page, above.start, above.pos, above.end, below.pos, TABLES.cell_gap_em)
     return _header_cells((p.x0, p.x1) for p in body)
 
 
@@ -434,10 +434,10 @@ def _text_spans(
 
     A header's merged cell is told by an em of white space; in the body, values that
     nearly fill their columns leave less, but more than running text leaves between
-    its glyphs (CELL_GAP_EM)."""
+    its glyphs (TABLES.cell_gap_em)."""
     band = [g for g in glyphs if y0 <= g.mid <= y1]
     for line in build_lines(band):
-        for piece in line.split(COLUMN_GAP_EM if header else CELL_GAP_EM):
+        for piece in line.split(TABLES.column_gap_em if header else TABLES.cell_gap_em):
             if piece.x0 < xb - size * 0.25 and piece.x1 > xb + size * 0.25:
                 return True
     return False
@@ -475,7 +475,7 @@ def _cuts_between_header_cells(
     cells = _header_cells(
         (p.x0, p.x1)
         for ln in build_lines(g for g in glyphs if g.mid < ys[1])
-        for p in ln.split(COLUMN_GAP_EM)
+        for p in ln.split(TABLES.column_gap_em)
     )
     body = [g for g in glyphs if g.mid >= ys[1]]
     out = list(xs)
@@ -525,7 +525,7 @@ def _header_columns(glyphs: Sequence[Glyph], xs: list[float], ys: list[float]) -
 
 def _projection_cuts(glyphs: Sequence[Glyph], x0: float, x1: float, size: float) -> list[float]:
     """Mid-points of the vertical white strips that run through the whole table."""
-    return [(a + b) / 2 for a, b in _vertical_strips(glyphs, COLUMN_GAP_EM * size)]
+    return [(a + b) / 2 for a, b in _vertical_strips(glyphs, TABLES.column_gap_em * size)]
 
 
 def _vertical_strips(glyphs: Sequence[Glyph], min_gap: float) -> list[tuple[float, float]]:
@@ -552,11 +552,11 @@ def _aligned_body_cuts(
     if len(ys) < 3:
         return []
     body = [g for g in glyphs if g.mid >= ys[1]]
-    starts = [p.x0 for ln in build_lines(body) for p in ln.split(CELL_GAP_EM)]
-    tol = LEFT_EDGE_EM * size
+    starts = [p.x0 for ln in build_lines(body) for p in ln.split(TABLES.cell_gap_em)]
+    tol = TABLES.left_edge_em * size
     return [
         (a + b) / 2
-        for a, b in _vertical_strips(body, CELL_GAP_EM * size)
+        for a, b in _vertical_strips(body, TABLES.cell_gap_em * size)
         if sum(abs(x - b) <= tol for x in starts) >= 2 and not any(a <= k <= b for k in known)
     ]
 
@@ -595,17 +595,17 @@ def _runs_across(
         return True
     above = [g.bottom for g in col if g.mid < y]
     below = [g.top for g in col if g.mid >= y]
-    return bool(above and below) and min(below) - max(above) < ROW_GAP_EM * size
+    return bool(above and below) and min(below) - max(above) < TABLES.row_gap_em * size
 
 
 def _white_strips(glyphs: Sequence[Glyph], size: float) -> list[tuple[float, float]]:
-    """The horizontal white strips (at least ROW_GAP_EM tall) between the glyphs."""
+    """The horizontal white strips (at least TABLES.row_gap_em tall) between the glyphs."""
     spans = sorted((g.top, g.bottom) for g in glyphs)
     strips: list[tuple[float, float]] = []
     if spans:
         cur_end = spans[0][1]
         for t, bt in spans[1:]:
-            if t - cur_end >= ROW_GAP_EM * size:
+            if t - cur_end >= TABLES.row_gap_em * size:
                 strips.append((cur_end, t))
             cur_end = max(cur_end, bt)
     return strips

@@ -133,7 +133,7 @@ def edition_for(seed: int) -> Edition:
     start = rng.randrange(len(single))
     chosen = single[start : start + rng.randint(1, MAX_POLICIES)]
     style = EditionStyle(
-        cards=_style(rng),
+        cards=_style(rng, random.Random(f"edition {seed} more")),
         cover=rng.choice(["era_first", "title_first", "one_line"]),
         toc_leader=rng.choice(["…", "・", "．", ""]),
         index_name_width=rng.choice([0.34, 0.42, 0.5]),

@@ -92,8 +92,12 @@ def _spec(no: int, card: dict) -> CardSpec:
     )
 
 
-def _style(rng: random.Random) -> Style:
+def _style(rng: random.Random, more: random.Random | None = None) -> Style:
+    """A drawing style; `more` draws the styles added later, so that the seeds drawn
+    before keep their drawings."""
     rules = rng.choice(["lines", "rects", "hlines", "booktabs"])
+    if more is not None and more.random() < 0.15:
+        rules = "frame"
     breaks = rng.random() < 0.4
     return Style(
         rules=rules,
@@ -126,7 +130,7 @@ def layout_for(seed: int) -> Layout:
         edition=edition,
         policy_no=no,
         heading=f"{CIRCLED[no - 1]} {policy['title']}",
-        style=_style(rng),
+        style=_style(rng, random.Random(f"layout {seed} more")),
         cards=tuple(_spec(i, c) for i, c in enumerate(chosen, start=1)),
         truth=tuple(chosen),
     )

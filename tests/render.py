@@ -34,7 +34,9 @@ CELL = 9.5
 
 @dataclass
 class Style:
-    rules: str = "lines"  # lines | rects | hlines | booktabs (over, under the header, bottom)
+    # lines | rects | hlines | booktabs (over, under the header, bottom) | frame (the
+    # outer border only: no rule between rows or columns, the header told by its fill)
+    rules: str = "lines"
     header: str = "box"  # box | dot | band | stacked (the number on a line of its own)
     budget: str = "inline"  # inline | colon | below
     card_box: bool = False
@@ -303,6 +305,8 @@ class Doc:
     def vrule(self, x: float, y0: float, y1: float) -> None:
         if self.style.rules in ("hlines", "booktabs"):
             return
+        if self.style.rules == "frame" and x not in (LEFT, RIGHT):
+            return
         if self.style.rules == "rects":
             self.c.setFillGray(0)
             self.c.rect(x - 0.25, PAGE_H - y1, 0.5, y1 - y0, fill=1, stroke=0)
@@ -338,6 +342,8 @@ class Doc:
                 heights.append(max(18.0, 12.0 * n_lines + 6))
             total = sum(heights)
             if self.y + total > self.style.page_bottom:
+                if self.style.rules == "frame":
+                    self.hrule(LEFT, RIGHT, self.y)  # the frame closes at the page's foot
                 self.end_page()
                 self.start_page()
                 if self.style.repeat_header_on_break:
@@ -361,7 +367,7 @@ class Doc:
                 self.y += h
                 merged = two_level and not self.style.plain_two_level
                 last = i + len(group) >= len(rows) and k + 1 == len(group)
-                if self.style.rules != "booktabs" or last:
+                if self.style.rules not in ("booktabs", "frame") or last:
                     self.hrule(cols[1] if merged and k + 1 < len(group) else LEFT, RIGHT, self.y)
             if two_level and self.style.plain_two_level:
                 lines = self.wrap(group[0][0], cols[1] - cols[0] - 2 * pad, MINCHO, CELL)
@@ -397,7 +403,8 @@ class Doc:
             w = self.width(text, GOTHIC, CELL, spacing=0.0)
             self.text((a + b - w) / 2, y0 + 4.5, text, GOTHIC, CELL)
         self.y += 18
-        self.hrule(LEFT, RIGHT, self.y)
+        if self.style.rules != "frame":
+            self.hrule(LEFT, RIGHT, self.y)
         for x in [s[0] for s in spans] + [RIGHT]:
             self.vrule(x, y0, self.y)
 

@@ -310,9 +310,12 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
         partial_ends = [
             e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
         ]
+        # Without a rule under the header (a table framed by its outer border only),
+        # the header is its first row as white space parts the rows.
+        rows = ys if len(ys) >= 3 else _split_unruled_bands(glyphs, ys, size, [x0, x1])
         cuts = _projection_cuts(glyphs, x0, x1, size) + partial_ends
-        xs = _cluster(cuts + _aligned_body_cuts(glyphs, ys, size, cuts) + [x0, x1])
-        xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, ys, size), ys)
+        xs = _cluster(cuts + _aligned_body_cuts(glyphs, rows, size, cuts) + [x0, x1])
+        xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, rows, size), rows)
         ys = _split_unruled_bands(glyphs, ys, size, xs)
 
     n_rows, n_cols = len(ys) - 1, len(xs) - 1

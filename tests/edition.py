@@ -10,8 +10,9 @@ from the seed: the cards' drawing (as in tests/layout.py), the cover's lines, th
 page or not. The expected content is the golden data and the pages each element
 landed on (the document is typeset until those pages stop moving).
 
-Not drawn yet: 別紙1 (the program list), the statistics, the trends and the economic
-overview, the appendix, and shared sections (⑥⑦).
+Shared sections (⑥⑦: consecutive headings, flag columns in the index) are drawn as
+printed. Not drawn yet: 別紙1 (the program list), the statistics, the trends and the
+economic overview, the appendix.
 """
 
 from __future__ import annotations
@@ -62,12 +63,13 @@ class IndexEntry:
     budget: int | None
     new: bool
     departments: tuple[str, ...]
+    flags: tuple[int, ...]  # the policies of a shared section it is marked under
 
 
 @dataclass(frozen=True)
 class Section:
-    no: int
-    title: str
+    nos: tuple[int, ...]  # one policy, or the policies sharing a section (⑥⑦)
+    titles: tuple[str, ...]
     overview: tuple[str, ...]
     measures: tuple[tuple[str, tuple[str, ...]], ...]  # (title, paragraphs)
     index_columns: tuple[str, ...]
@@ -76,8 +78,20 @@ class Section:
     truth: tuple[dict, ...]  # the golden card each spec was drawn from
 
     @property
+    def no(self) -> int:
+        return self.nos[0]
+
+    @property
+    def key(self) -> str:
+        """The section as the datasets name it: "3", "6-7"."""
+        return "-".join(str(n) for n in self.nos)
+
+    @property
     def marker(self) -> str:
-        return CIRCLED[self.no - 1]
+        return "".join(CIRCLED[n - 1] for n in self.nos)
+
+    def headings(self) -> list[str]:
+        return [f"{CIRCLED[n - 1]} {t}" for n, t in zip(self.nos, self.titles, strict=True)]
 
     @property
     def subtotal(self) -> int:
@@ -110,7 +124,7 @@ class Edition:
         }
         return (
             f"edition seed {self.seed}: {self.edition} sections "
-            f"{[(s.no, [t['no'] for t in s.truth]) for s in self.sections]} "
+            f"{[(s.key, [t['no'] for t in s.truth]) for s in self.sections]} "
             f"cards {cards or 'default'} edition {rest or 'default'}"
         )
 
@@ -129,9 +143,9 @@ def edition_for(seed: int) -> Edition:
     rng = random.Random(f"edition {seed}")
     edition = rng.choice(["fy2020", "fy2021"])
     truth = load_truth(edition)
-    single = [p for p in truth["policies"] if len(p["nos"]) == 1]
-    start = rng.randrange(len(single))
-    chosen = single[start : start + rng.randint(1, MAX_POLICIES)]
+    policies = truth["policies"]
+    start = rng.randrange(len(policies))
+    chosen = policies[start : start + rng.randint(1, MAX_POLICIES)]
     style = EditionStyle(
         cards=_style(rng, random.Random(f"edition {seed} more")),
         cover=rng.choice(["era_first", "title_first", "one_line"]),
@@ -161,12 +175,13 @@ def _section(policy: dict, rng: random.Random) -> Section:
             by_no[c["no"]]["budget"],
             by_no[c["no"]]["new"],
             tuple(by_no[c["no"]]["departments"]),
+            tuple(by_no[c["no"]]["flags"]),
         )
         for i, c in enumerate(cards, start=1)
     )
     return Section(
-        no=policy["nos"][0],
-        title=policy["title"],
+        nos=tuple(policy["nos"]),
+        titles=tuple(policy["titles"]),
         overview=tuple(policy["overview"]),
         measures=tuple((m["title"], tuple(m["paragraphs"])) for m in policy["measures"]),
         index_columns=tuple(policy["index_columns"]),
@@ -229,25 +244,26 @@ class EditionDoc(Doc):
 
     def index_table(self, section: Section, pages: dict[tuple[int, int], int], name_w: float):
         width = RIGHT - LEFT
-        shares = [0.07, name_w, 0.15, 0.07, 0.0, 0.08]
-        shares[4] = 1.0 - sum(shares)
+        names = section.index_columns
+        flags = [h for h in names if h.startswith("基本方針")]
+        share = {"No.": 0.06, "事業名": name_w - 0.06 * len(flags), "掲載頁": 0.08}
+        share |= {h: 0.14 for h in names if "事業費" in h} | {h: 0.06 for h in names if "新規" in h}
+        share |= {h: 0.06 for h in flags}
+        share["担当課等"] = 1.0 - sum(share.values())
         cols = [LEFT]
-        for s in shares:
-            cols.append(cols[-1] + s * width)
+        for h in names:
+            cols.append(cols[-1] + share[h] * width)
         cols[-1] = RIGHT
-        self._index_header(section.index_columns, cols)
+        self._index_header(names, cols)
+        aligns = "".join("l" if h == "事業名" else "r" if "事業費" in h else "c" for h in names)
         for e in section.index:
             page = pages.get((section.no, e.no), 0)
-            cells = [
-                str(e.no),
-                e.name,
-                "-" if e.budget is None else f"{e.budget:,}",
-                "○" if e.new else "",
-                "\n".join(e.departments),
-                str(page),
-            ]
-            self._index_row(cells, cols, aligns="clrccc")
-        self._index_row(["", "小計", f"{section.subtotal:,}", "", "", ""], cols, aligns="ccrccc")
+            self._index_row([_index_cell(h, e, page) for h in names], cols, aligns)
+        total = [
+            "小計" if h == "事業名" else f"{section.subtotal:,}" if "事業費" in h else ""
+            for h in names
+        ]
+        self._index_row(total, cols, aligns.replace("l", "c"))
         self.y += 16
 
     def _cell_lines(self, text: str, w: float, font: str) -> list[str]:
@@ -296,6 +312,22 @@ class EditionDoc(Doc):
         return page
 
 
+def _index_cell(column: str, e: IndexEntry, page: int) -> str:
+    if column.startswith("基本方針"):
+        return "○" if any(CIRCLED[n - 1] in column for n in e.flags) else ""
+    if column == "No.":
+        return str(e.no)
+    if column == "事業名":
+        return e.name
+    if "事業費" in column:
+        return "-" if e.budget is None else f"{e.budget:,}"
+    if "新規" in column:
+        return "○" if e.new else ""
+    if column == "掲載頁":
+        return str(page)
+    return "\n".join(e.departments)
+
+
 def _typeset(ed: Edition, path: Path, landed: Landed) -> Landed:
     st = ed.style
     doc = EditionDoc(st.cards, path)
@@ -306,7 +338,9 @@ def _typeset(ed: Edition, path: Path, landed: Landed) -> Landed:
         (0, chapter, None),
         (1, part, None),
     ]
-    entries += [(2, f"{s.marker} {s.title}", landed.headings.get(s.no, 0)) for s in ed.sections]
+    for s in ed.sections:  # a shared section's page stands by its first heading only
+        for k, heading in enumerate(s.headings()):
+            entries.append((2, heading, None if k else landed.headings.get(s.no, 0)))
     doc.toc_page(entries, st.toc_leader)
     out = Landed()
     doc.start_page()
@@ -323,7 +357,8 @@ def _typeset(ed: Edition, path: Path, landed: Landed) -> Landed:
             doc.start_page()
         doc.need(80)
         out.headings[s.no] = doc.label_now()
-        doc.section_heading(f"{s.marker} {s.title}")
+        for heading in s.headings():
+            doc.section_heading(heading)
         doc.label("【取組の概要】")
         for p in s.overview:
             doc.paragraph(p)

@@ -175,11 +175,12 @@ class Doc:
                 keep = len(cur)
                 if ch in NO_LINE_START and keep > 1:
                     keep -= 1  # kinsoku: 、。・） never open a line; the char before comes along
-                if ch.isascii() and ch.isalnum():
-                    while keep > 0 and cur[keep - 1].isascii() and cur[keep - 1].isalnum():
-                        keep -= 1
-                    if keep == 0:
-                        keep = len(cur)
+                opens = cur[keep] if keep < len(cur) else ch  # what the next line opens with
+                if opens.isascii() and opens.isalnum():  # never inside a Latin word
+                    back = keep
+                    while back > 0 and cur[back - 1].isascii() and cur[back - 1].isalnum():
+                        back -= 1
+                    keep = back or keep
                 lines.append(cur[:keep])
                 cur = cur[keep:] + ch
             else:

@@ -28,7 +28,7 @@ def _check_cards(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
     cards = frames["program_cards"]
     indicators = frames["indicators"]
     for s in ed.sections:
-        got = cards[cards["section"] == str(s.no)].sort_values("card_no")
+        got = cards[cards["section"] == s.key].sort_values("card_no")
         assert list(got["card_no"]) == [c.no for c in s.cards], where
         for (_, row), spec, truth in zip(got.iterrows(), s.cards, s.truth, strict=True):
             at = f"{where} section {s.no} card {spec.no}"
@@ -37,9 +37,7 @@ def _check_cards(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
             assert row["overview"].split("\n") == spec.overview, at
             assert row["results"].split("\n") == spec.results, at
             assert row["printed_page"] == landed.cards[(s.no, spec.no)], at
-            mine = indicators[
-                (indicators["section"] == str(s.no)) & (indicators["card_no"] == spec.no)
-            ]
+            mine = indicators[(indicators["section"] == s.key) & (indicators["card_no"] == spec.no)]
             got_rows = [
                 ("" if g["indicator_inherited"].iloc[0] else g["indicator"].iloc[0],
                  list(g["value_raw"]))
@@ -52,18 +50,26 @@ def _check_index(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
     index = frames["program_index"]
     totals = frames["program_totals"]
     for s in ed.sections:
-        rows = index[index["section"] == str(s.no)].sort_values("no")
+        rows = index[index["section"] == s.key].sort_values("no")
         got = [
             (r.no, r.program_name, None if pd.isna(r.budget_kyen) else r.budget_kyen, r.is_new,
-             list(r.departments), r.listed_page)
+             list(r.departments), r.listed_page, list(r.policy_nos))
             for r in rows.itertuples()
         ]  # fmt: skip
         want = [
-            (e.no, e.name, e.budget, e.new, list(e.departments), landed.cards[(s.no, e.no)])
+            (
+                e.no,
+                e.name,
+                e.budget,
+                e.new,
+                list(e.departments),
+                landed.cards[(s.no, e.no)],
+                list(e.flags),
+            )
             for e in s.index
         ]
         assert got == want, (where, s.no)
-        sub = totals[(totals["kind"] == "index_subtotal") & (totals["section"] == str(s.no))]
+        sub = totals[(totals["kind"] == "index_subtotal") & (totals["section"] == s.key)]
         assert list(sub["budget_kyen"]) == [s.subtotal], (where, s.no)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from pipeline.extract.document import BBox, Glyph, PageLayout, Rule, build_lines
 from pipeline.extract.settings import TABLES
@@ -437,13 +438,25 @@ def _text_spans(
 
     A header's merged cell is told by an em of white space; in the body, values that
     nearly fill their columns leave less, but more than running text leaves between
-    its glyphs (TABLES.cell_gap_em)."""
+    its glyphs (TABLES.cell_gap_em). A header piece that leaves that much white at xb
+    itself is two narrow cells' texts nearly touching ("基本 基本")."""
     band = [g for g in glyphs if y0 <= g.mid <= y1]
     for line in build_lines(band):
         for piece in line.split(TABLES.column_gap_em if header else TABLES.cell_gap_em):
             if piece.x0 < xb - size * 0.25 and piece.x1 > xb + size * 0.25:
-                return True
+                if not (header and _white_at(piece.glyphs, xb) >= TABLES.cell_gap_em * size):
+                    return True
     return False
+
+
+def _white_at(glyphs: Sequence[Glyph], x: float) -> float:
+    """The white space around x between the glyphs left and right of it (0 if one crosses)."""
+    ink = [g for g in glyphs if not g.text.isspace()]
+    left = [g.x1 for g in ink if (g.x0 + g.x1) / 2 < x]
+    right = [g.x0 for g in ink if (g.x0 + g.x1) / 2 >= x]
+    if not left or not right:
+        return 0.0
+    return max(0.0, min(right) - max(left))
 
 
 def _cluster(values: Iterable[float], tol: float = EDGE_TOL) -> list[float]:
@@ -475,11 +488,7 @@ def _cuts_between_header_cells(
     white). It goes where it crosses the fewest body glyphs, nearest the middle."""
     if len(ys) < 3:
         return xs
-    cells = _header_cells(
-        (p.x0, p.x1)
-        for ln in build_lines(g for g in glyphs if g.mid < ys[1])
-        for p in ln.split(TABLES.column_gap_em)
-    )
+    cells = _header_cells(_header_extents([g for g in glyphs if g.mid < ys[1]]))
     body = [g for g in glyphs if g.mid >= ys[1]]
     out = list(xs)
     for (a0, a1), (b0, b1) in zip(cells, cells[1:]):
@@ -497,6 +506,29 @@ def _cuts_between_header_cells(
             )
         )
     return sorted(out)
+
+
+def _header_extents(header: Sequence[Glyph]) -> list[tuple[float, float]]:
+    """The x-extents of the header's text pieces, each parted wherever another line of
+    the header shows a gap no header glyph crosses: narrow columns whose wrapped
+    headers ("基本/方針/⑥" beside "基本/方針/⑦") nearly touch on some lines part on
+    others."""
+    lines = build_lines(header)
+    gaps = sorted(
+        (a.x1 + b.x0) / 2
+        for ln in lines
+        for a, b in pairwise(ln.split(TABLES.column_gap_em))
+        if not any(g.x0 < (a.x1 + b.x0) / 2 < g.x1 for g in header if not g.text.isspace())
+    )
+    out: list[tuple[float, float]] = []
+    for ln in lines:
+        for piece in ln.split(TABLES.column_gap_em):
+            parts: dict[int, list[Glyph]] = {}
+            for g in piece.glyphs:
+                if not g.text.isspace():
+                    parts.setdefault(bisect.bisect(gaps, (g.x0 + g.x1) / 2), []).append(g)
+            out += [(min(g.x0 for g in p), max(g.x1 for g in p)) for p in parts.values()]
+    return out
 
 
 def _header_columns(glyphs: Sequence[Glyph], xs: list[float], ys: list[float]) -> list[float]:

@@ -2,7 +2,7 @@
 
 Each seed picks an edition and a run of its policy sections, and for each section a
 run of its cards, then typesets them as one report: a cover, a 目次 naming the
-pages everything landed on, はじめに on page 1, the chapter headings, each policy's heading, its
+pages everything landed on, はじめに on page 1, 別紙1 (the program list), the headings, each policy's heading, its
 【取組の概要】 (overview paragraphs, "○" measures and their paragraphs), its
 【基本方針事業一覧】 (an index table ending in 小計) and its cards. The style comes
 from the seed: the cards' drawing (as in tests/layout.py), the cover's lines, the
@@ -11,8 +11,10 @@ page or not. The expected content is the golden data and the pages each element
 landed on (the document is typeset until those pages stop moving).
 
 Shared sections (⑥⑦: consecutive headings, flag columns in the index) are drawn as
-printed. Not drawn yet: 別紙1 (the program list), the statistics, the trends and the
-economic overview, the appendix.
+printed, and 別紙1: the programs of the drawn index rows with their policy bands,
+measure cells merged over their programs, 小計, 〃(再掲含む。) and 合計, ruled as lines,
+as a spreadsheet's per-cell segments, or horizontally only. Not drawn yet: the
+statistics, the trends and the economic overview, the appendix.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.normalize.text import squash
 from tests.conftest import load_truth
 from tests.layout import CIRCLED, _drawable, _spec, _style
 from tests.render import (
@@ -54,6 +57,9 @@ class EditionStyle:
     toc_leader: str = "…"  # the leader's character; "" sets the page off by white space
     index_name_width: float = 0.42  # the 事業名 column's share of the measure
     policy_on_new_page: bool = True
+    # 別紙1's rulings: lines, per-cell segments (a spreadsheet's export), horizontal only.
+    list_rules: str = "lines"
+    list_band_fill: bool = False  # the policy band rows shaded
 
 
 @dataclass(frozen=True)
@@ -98,11 +104,67 @@ class Section:
         return sum(e.budget or 0 for e in self.index)
 
 
+@dataclass(frozen=True)
+class ListRow:
+    """A row of 別紙1 as drawn: a program (from the golden data) or a total."""
+
+    kind: str  # program | subtotal | subtotal_incl_repost | total
+    policy_no: int | None
+    measure: str | None
+    name: str
+    new: bool = False
+    priority: bool = False
+    key_result: bool = False
+    budget: int | None = None
+    budget_text: str | None = None
+    national: int | None = None
+    other: int | None = None
+    general: int | None = None
+    period: str | None = None
+    foundation: str | None = None
+    departments: tuple[str, ...] = ()
+    repost: bool = False
+
+
+MONEY = ("budget", "national", "other", "general")
+
+
+def _list_rows(truth: dict, sections: tuple[Section, ...]) -> tuple[ListRow, ...]:
+    """The programs of the drawn index rows, in the list's order, with the 小計 and
+    〃(再掲含む。) of each policy and the 合計 they sum to."""
+    names = {(n, squash(e.name)) for s in sections for n in s.nos for e in s.index}
+    programs = [
+        ListRow(**{k: (tuple(v) if k == "departments" else v) for k, v in r.items() if k != "kind"},
+                kind="program")
+        for r in truth["program_list"]["rows"]
+        if r["kind"] == "program" and (r["policy_no"], squash(r["name"])) in names
+    ]  # fmt: skip
+    out: list[ListRow] = []
+    subtotals: list[ListRow] = []
+    for no in sorted({r.policy_no for r in programs}):
+        mine = [r for r in programs if r.policy_no == no]
+        out += mine
+        own = [r for r in mine if not r.repost]
+        subtotals.append(_sum_row("subtotal", no, "小計", own))
+        out.append(subtotals[-1])
+        if len(own) < len(mine):
+            out.append(_sum_row("subtotal_incl_repost", no, "〃(再掲含む。)", mine))
+    out.append(_sum_row("total", None, "合計", subtotals))
+    return tuple(out)
+
+
+def _sum_row(kind: str, no: int | None, name: str, rows: list[ListRow]) -> ListRow:
+    return ListRow(
+        kind, no, None, name, **{m: sum(getattr(r, m) or 0 for r in rows) for m in MONEY}
+    )
+
+
 @dataclass
 class Landed:
     """Where things landed, as printed page labels."""
 
     headings: dict[int, int] = field(default_factory=dict)  # policy no → page
+    list_page: int = 0  # where 別紙1 starts
     cards: dict[tuple[int, int], int] = field(default_factory=dict)  # (policy, card no) → page
 
 
@@ -114,6 +176,9 @@ class Edition:
     style: EditionStyle
     sections: tuple[Section, ...]
     intro: tuple[str, ...]  # はじめに's paragraphs, on page 1
+    list_columns: tuple[str, ...]  # 別紙1's columns, as the golden data names them
+    list_rows: tuple[ListRow, ...]
+    policy_titles: dict[int, str]  # 別紙1's band rows: "①中小企業の…"
 
     def describe(self) -> str:
         cards = {k: v for k, v in asdict(self.style.cards).items() if v != getattr(Style(), k)}
@@ -146,20 +211,27 @@ def edition_for(seed: int) -> Edition:
     policies = truth["policies"]
     start = rng.randrange(len(policies))
     chosen = policies[start : start + rng.randint(1, MAX_POLICIES)]
+    more = random.Random(f"edition {seed} more")
     style = EditionStyle(
-        cards=_style(rng, random.Random(f"edition {seed} more")),
+        cards=_style(rng, more),
         cover=rng.choice(["era_first", "title_first", "one_line"]),
         toc_leader=rng.choice(["…", "・", "．", ""]),
         index_name_width=rng.choice([0.34, 0.42, 0.5]),
         policy_on_new_page=rng.random() < 0.7,
+        list_rules=more.choice(["lines", "segments", "hlines"]),
+        list_band_fill=more.random() < 0.5,
     )
+    sections = tuple(_section(p, rng) for p in chosen)
     return Edition(
         seed,
         edition,
         truth["release"]["era_label"],
         style,
-        tuple(_section(p, rng) for p in chosen),
+        sections,
         tuple(truth["front"]["intro"]),
+        tuple(truth["program_list"]["columns"]),
+        _list_rows(truth, sections),
+        {h["policy_no"]: h["text"] for h in truth["program_list"]["policy_headers"]},
     )
 
 
@@ -189,6 +261,10 @@ def _section(policy: dict, rng: random.Random) -> Section:
         cards=tuple(_spec(i, c) for i, c in enumerate(cards, start=1)),
         truth=tuple(cards),
     )
+
+
+def list_title_of(era_label: str) -> str:
+    return f"(1) {era_label}中小企業振興施策一覧"
 
 
 def chapter_titles(era_label: str) -> tuple[str, str]:
@@ -312,6 +388,207 @@ class EditionDoc(Doc):
         return page
 
 
+LIST = 6.5  # 別紙1's text size: twelve columns on a portrait page
+LIST_LINE = 8.5
+FUNDING = ("国庫", "その他", "一般財源")
+LIST_SHARES = {"基本方針": 0.11, "事業名": 0.2, "新規": 0.035, "重点": 0.035, "主要成果": 0.045,
+               "事業費": 0.08, "国庫": 0.075, "その他": 0.07, "一般財源": 0.075, "事業期間": 0.075,
+               "財団": 0.08, "担当課等": 0.12}  # fmt: skip
+
+
+def _list_share(column: str) -> float:
+    return next(v for k, v in LIST_SHARES.items() if k in column)
+
+
+class ListDrawing:
+    """別紙1 on a document's pages: a two-row header (財源内訳 over its three columns),
+    a band row per policy, measure cells merged over their programs, 小計 rows, 合計."""
+
+    def __init__(self, doc: EditionDoc, columns: tuple[str, ...], rules: str, band_fill: bool):
+        self.doc, self.columns, self.rules, self.band_fill = doc, columns, rules, band_fill
+        width = RIGHT - LEFT
+        self.cols = [LEFT]
+        for c in columns:
+            self.cols.append(self.cols[-1] + _list_share(c) * width)
+        self.cols[-1] = RIGHT
+
+    # -- rulings ---------------------------------------------------------------
+    def hline(self, x0: float, x1: float, y: float) -> None:
+        c = self.doc.c
+        c.setLineWidth(0.5)
+        if self.rules == "segments":  # a spreadsheet exports each cell's edge on its own
+            for a, b in zip(self.cols, self.cols[1:]):
+                if x0 - 0.1 <= a and b <= x1 + 0.1:
+                    c.line(a, PAGE_H - y, b, PAGE_H - y)
+        else:
+            c.line(x0, PAGE_H - y, x1, PAGE_H - y)
+
+    def vline(self, x: float, y0: float, y1: float) -> None:
+        if self.rules == "hlines" and x not in (LEFT, RIGHT):
+            return
+        self.doc.c.setLineWidth(0.5)
+        self.doc.c.line(x, PAGE_H - y0, x, PAGE_H - y1)
+
+    # -- cells -----------------------------------------------------------------
+    def lines(self, text: str, j: int) -> list[str]:
+        w = self.cols[j + 1] - self.cols[j] - 4
+        return [
+            ln for part in text.split("\n") if part for ln in self.doc.wrap(part, w, MINCHO, LIST)
+        ]
+
+    def put(self, j: int, y0: float, h: float, text: str, align: str, font: str = MINCHO) -> None:
+        lines = self.lines(text, j)
+        a, b = self.cols[j], self.cols[j + 1]
+        ly = y0 + (h - LIST_LINE * len(lines)) / 2 + 0.5
+        for ln in lines:
+            w = self.doc.width(ln, font, LIST, spacing=0.0)
+            x = {"l": a + 2, "r": b - 2 - w, "c": (a + b - w) / 2}[align]
+            self.doc.text(x, ly, ln, font, LIST)
+            ly += LIST_LINE
+
+    def header(self) -> None:
+        doc, cols = self.doc, self.cols
+        group = [j for j, c in enumerate(self.columns) if c in FUNDING]
+        h = max(len(self.lines(c, j)) for j, c in enumerate(self.columns)) * LIST_LINE + 6
+        h = max(h, 2 * (LIST_LINE + 4))
+        y0 = doc.y
+        for j, c in enumerate(self.columns):
+            if j in group:
+                self.put(j, y0 + h / 2, h / 2, c, "c", GOTHIC)
+            else:
+                self.put(j, y0, h, c, "c", GOTHIC)
+        a, b = cols[group[0]], cols[group[-1] + 1]
+        doc.text(
+            (a + b - doc.width("財源内訳", GOTHIC, LIST, 0.0)) / 2, y0 + 3, "財源内訳", GOTHIC, LIST
+        )
+        self.hline(LEFT, RIGHT, y0)
+        self.hline(a, b, y0 + h / 2)
+        for x in cols:
+            inner = x in cols[group[0] + 1 : group[-1] + 1]
+            self.vline(x, y0 + h / 2 if inner else y0, y0 + h)
+        doc.y += h
+        self.hline(LEFT, RIGHT, doc.y)
+
+    def band(self, text: str) -> None:
+        doc = self.doc
+        self.room(LIST_LINE + 6 + 3 * (LIST_LINE + 4))
+        y0, h = doc.y, LIST_LINE + 6
+        if self.band_fill:
+            doc.c.setFillGray(0.9)
+            doc.c.rect(LEFT, PAGE_H - y0 - h, RIGHT - LEFT, h, fill=1, stroke=0)
+            doc.c.setFillGray(0)
+        doc.text(LEFT + 2, y0 + 3, text, GOTHIC, LIST)
+        self.vline(LEFT, y0, y0 + h)
+        self.vline(RIGHT, y0, y0 + h)
+        doc.y += h
+        self.hline(LEFT, RIGHT, doc.y)
+
+    def room(self, h: float) -> None:
+        doc = self.doc
+        if doc.y + h > doc.style.page_bottom:
+            doc.end_page()
+            doc.start_page()
+            self.header()
+
+    def cells(self, r: ListRow) -> list[tuple[str, str]]:
+        out = []
+        for c in self.columns:
+            if c == "基本方針":
+                out.append(("", "l"))
+            elif c == "事業名":
+                out.append((r.name, "l" if r.kind == "program" else "c"))
+            elif c in ("新規", "重点", "主要成果"):
+                flag = {"新規": r.new, "重点": r.priority, "主要成果": r.key_result}[c]
+                out.append(("○" if flag else "", "c"))
+            elif "事業費" in c or c in FUNDING:
+                key = "budget" if "事業費" in c else MONEY[1 + FUNDING.index(c)]
+                v = getattr(r, key)
+                text = (
+                    f"{v:,}" if v is not None else (r.budget_text or "") if key == "budget" else ""
+                )
+                out.append((text, "r"))
+            elif c == "事業期間":
+                out.append((r.period or "", "c"))
+            elif "財団" in c:
+                out.append((r.foundation or "", "c"))
+            else:
+                out.append(("\n".join(r.departments), "c"))
+        return out
+
+    def row_height(self, r: ListRow) -> float:
+        n = max(len(self.lines(t, j)) for j, (t, _) in enumerate(self.cells(r)))
+        return max(LIST_LINE + 6, n * LIST_LINE + 4)
+
+    def measure_group(self, rows: list[ListRow]) -> None:
+        """Programs under one measure: its cell merged over them (on each page they reach)."""
+        doc = self.doc
+        text = "・" + (rows[0].measure or "")
+        need = len(self.lines(text, 0)) * LIST_LINE + 4
+        heights = [self.row_height(r) for r in rows]
+        heights[-1] = max(heights[-1], need - sum(heights[:-1]))
+        self.room(min(sum(heights), heights[0] + need))
+        top = doc.y
+        for k, (r, h) in enumerate(zip(rows, heights, strict=True)):
+            if doc.y + h > doc.style.page_bottom:
+                self._measure_cell(text, top)
+                self.room(h + LIST_LINE * 10)  # a page break: the header again
+                top = doc.y
+            y0 = doc.y
+            for j, (t, align) in enumerate(self.cells(r)):
+                if j:
+                    self.put(j, y0, h, t, align)
+            doc.y += h
+            last = k + 1 == len(rows)
+            self.hline(LEFT if last else self.cols[1], RIGHT, doc.y)
+            for x in self.cols[1:]:
+                self.vline(x, y0, doc.y)
+        self._measure_cell(text, top)
+
+    def _measure_cell(self, text: str, top: float) -> None:
+        self.put(0, top, min(self.doc.y - top, len(self.lines(text, 0)) * LIST_LINE + 4), text, "l")
+        self.vline(LEFT, top, self.doc.y)
+
+    def total(self, r: ListRow) -> None:
+        doc = self.doc
+        h = self.row_height(r)
+        self.room(h)
+        y0 = doc.y
+        for j, (t, align) in enumerate(self.cells(r)):
+            self.put(j, y0, h, t, align)
+        doc.y += h
+        self.hline(LEFT, RIGHT, doc.y)
+        for x in self.cols:
+            self.vline(x, y0, doc.y)
+
+
+def _draw_program_list(doc: EditionDoc, ed: Edition, titles: dict[int, str]) -> None:
+    drawing = ListDrawing(doc, ed.list_columns, ed.style.list_rules, ed.style.list_band_fill)
+    drawing.header()
+    rows = list(ed.list_rows)
+    i = 0
+    band: int | None = None
+    while i < len(rows):
+        r = rows[i]
+        if r.kind == "program" and r.policy_no != band:
+            band = r.policy_no
+            drawing.band(titles[r.policy_no])
+        if r.kind != "program":
+            drawing.total(r)
+            i += 1
+            continue
+        group = [r]
+        while (
+            i + len(group) < len(rows)
+            and rows[i + len(group)].kind == "program"
+            and rows[i + len(group)].policy_no == r.policy_no
+            and rows[i + len(group)].measure == r.measure
+        ):
+            group.append(rows[i + len(group)])
+        drawing.measure_group(group)
+        i += len(group)
+    doc.y += 12
+
+
 def _index_cell(column: str, e: IndexEntry, page: int) -> str:
     if column.startswith("基本方針"):
         return "○" if any(CIRCLED[n - 1] in column for n in e.flags) else ""
@@ -333,9 +610,11 @@ def _typeset(ed: Edition, path: Path, landed: Landed) -> Landed:
     doc = EditionDoc(st.cards, path)
     doc.cover_page(ed.era_label, st.cover)
     chapter, part = chapter_titles(ed.era_label)
+    list_title = list_title_of(ed.era_label)
     entries: list[tuple[float, str, int | None]] = [
         (0, "はじめに", 1),
         (0, chapter, None),
+        (1, list_title, landed.list_page),
         (1, part, None),
     ]
     for s in ed.sections:  # a shared section's page stands by its first heading only
@@ -350,6 +629,11 @@ def _typeset(ed: Edition, path: Path, landed: Landed) -> Landed:
     doc.end_page()
     doc.start_page()
     doc.heading(chapter, 13)
+    out.list_page = doc.label_now()
+    doc.heading(list_title)
+    _draw_program_list(doc, ed, ed.policy_titles)
+    doc.end_page()
+    doc.start_page()
     doc.heading(part)
     for k, s in enumerate(ed.sections):
         if k and st.policy_on_new_page:

@@ -26,7 +26,7 @@ LEFT, RIGHT = 72.0, 523.0
 TOP, BOTTOM = 70.0, 780.0
 # Characters a Japanese line never starts with (kinsoku shori), as word processors set it.
 NO_LINE_START = set(
-    "、。，．・：；？！）」』】〕］｝〉》ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
+    "、。，．・：；？！）」』】〕］｝〉》ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々)]"
 )
 BODY = 10.5
 CELL = 9.5

@@ -73,6 +73,43 @@ def _check_index(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
         assert list(sub["budget_kyen"]) == [s.subtotal], (where, s.no)
 
 
+def _value(v: object) -> object:
+    if isinstance(v, (list, tuple)) or hasattr(v, "tolist"):
+        return list(v)
+    return None if pd.isna(v) else v
+
+
+def _check_program_list(where: str, ed: Edition, frames: dict) -> None:
+    programs = frames["programs"].sort_values("row_no")
+    got = [
+        (_value(r.policy_no), _value(r.measure), r.program_name, bool(r.is_new),
+         bool(r.is_priority), bool(r.has_key_result), _value(r.budget_kyen),
+         _value(r.national_kyen), _value(r.other_kyen), _value(r.general_kyen),
+         _value(r.period_raw), _value(r.foundation_support), list(r.departments), bool(r.is_repost))
+        for r in programs.itertuples()
+    ]  # fmt: skip
+    want = [
+        (r.policy_no, r.measure, r.name, r.new, r.priority, r.key_result, r.budget, r.national,
+         r.other, r.general, r.period, r.foundation, list(r.departments), r.repost)
+        for r in ed.list_rows
+        if r.kind == "program"
+    ]  # fmt: skip
+    assert got == want, where
+    totals = frames["program_totals"]
+    totals = totals[totals["kind"] != "index_subtotal"].sort_values(["source_page", "bbox_top"])
+    got_totals = [
+        (t.kind, _value(t.policy_no), t.label, _value(t.budget_kyen), _value(t.national_kyen),
+         _value(t.other_kyen), _value(t.general_kyen))
+        for t in totals.itertuples()
+    ]  # fmt: skip
+    want_totals = [
+        (r.kind, r.policy_no, r.name, r.budget, r.national, r.other, r.general)
+        for r in ed.list_rows
+        if r.kind != "program"
+    ]
+    assert got_totals == want_totals, where
+
+
 def _check_narrative(where: str, ed: Edition, frames: dict) -> None:
     blocks = frames["narrative"]
     chapter, part = chapter_titles(ed.era_label)
@@ -101,4 +138,5 @@ def test_edition_seed_reads_exactly(tmp_path: Path, edition_seed: int) -> None:
     assert [(f.check, f.page, f.message) for f in errors] == [], where
     _check_cards(where, ed, frames, landed)
     _check_index(where, ed, frames, landed)
+    _check_program_list(where, ed, frames)
     _check_narrative(where, ed, frames)

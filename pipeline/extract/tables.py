@@ -13,11 +13,11 @@ tolerances are `TableSettings` (extract/settings.py).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from pipeline.extract.document import BBox, Glyph, PageLayout, Rule, build_lines
+from pipeline.extract.document import BBox, Glyph, PageLayout, Rule, TextLine, build_lines
 from pipeline.extract.settings import TABLES
 from pipeline.normalize.text import join_wrapped, squash
 
@@ -314,9 +314,19 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
         # Without a rule under the header (a table framed by its outer border only),
         # the header is its first row as white space parts the rows.
         rows = ys if len(ys) >= 3 else _split_unruled_bands(glyphs, ys, size, [x0, x1])
-        cuts = _projection_cuts(glyphs, x0, x1, size) + partial_ends
+        # A header of two rows (財源内訳 over its columns) is parted by a partial rule:
+        # the header ends at the first rule across the whole table.
+        full = [r.pos for r in inner_h if r.start <= x0 + EDGE_TOL and r.end >= x1 - EDGE_TOL]
+        below = [y for y in full if top + EDGE_TOL < y < bottom - EDGE_TOL]
+        if below and len(rows) >= 3:
+            rows = [rows[0]] + [y for y in rows[1:] if y >= min(below) - EDGE_TOL]
+        # A partial rule's end is where its strip of white parts the columns.
+        strips = _vertical_strips(glyphs, TABLES.column_gap_em * size)
+        cuts = [
+            (a + b) / 2 for a, b in strips if not any(a <= e <= b for e in partial_ends)
+        ] + partial_ends
         xs = _cluster(cuts + _aligned_body_cuts(glyphs, rows, size, cuts) + [x0, x1])
-        xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, rows, size), rows)
+        xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, rows, size, ys), rows)
         ys = _split_unruled_bands(glyphs, ys, size, xs)
 
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -365,6 +375,10 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
                     )
                 if not separated:
                     union(i * n_cols + j, (i + 1) * n_cols + j)
+    if not ruled_columns:
+        for i in _band_rows(glyphs, xs, ys, find):
+            for j in range(n_cols - 1):
+                union(i * n_cols + j, i * n_cols + j + 1)
 
     members: dict[int, list[tuple[int, int]]] = {}
     for i in range(n_rows):
@@ -481,30 +495,53 @@ def _header_cells(extents: Iterable[tuple[float, float]]) -> list[list[float]]:
 
 
 def _cuts_between_header_cells(
-    glyphs: Sequence[Glyph], xs: list[float], ys: list[float], size: float
+    glyphs: Sequence[Glyph], xs: list[float], ys: list[float], size: float, bands: list[float]
 ) -> list[float]:
     """Inferred columns where white space alone finds none: every two header cells have
     a boundary between them (values that nearly fill their columns leave no strip of
-    white). It goes where it crosses the fewest body glyphs, nearest the middle."""
+    white). It goes where it crosses the fewest body glyphs, nearest the gap's middle.
+    A header of several rows (`bands`: 財源内訳 over 国庫 その他 一般財源) is read row
+    by row: no boundary runs through a cell's text unless the cell spans cells of the
+    row below."""
     if len(ys) < 3:
         return xs
-    cells = _header_cells(_header_extents([g for g in glyphs if g.mid < ys[1]]))
-    body = [g for g in glyphs if g.mid >= ys[1]]
-    out = list(xs)
-    for (a0, a1), (b0, b1) in zip(cells, cells[1:]):
-        ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
-        if any(ca < x < cb for x in out):
-            continue
-        middle = (ca + cb) / 2
-        spots = {a1, b0, middle} | {
-            e for g in body for e in (g.x0 - 0.1, g.x1 + 0.1) if a1 <= e <= b0
-        }
-        out.append(
-            min(
-                spots,
-                key=lambda x: (sum(g.x0 < x < g.x1 for g in body), abs(x - middle)),
-            )
+    header = [g for g in glyphs if g.mid < ys[1]]
+    rows = [
+        _header_cells(_header_extents([g for g in header if lo <= g.mid < hi]))
+        for lo, hi in pairwise([ys[0], *(y for y in bands if ys[0] < y < ys[1]), ys[1]])
+    ]
+    # With one header row a boundary may run through a text centred over two columns
+    # (項目名 over parent and sub-labels): nothing shows which texts span. With several,
+    # a text spans when it stands over several cells of a row below.
+    solid = [
+        (a0, a1)
+        for k, cells in enumerate(rows)
+        for a0, a1 in cells
+        if len(rows) > 1
+        and not any(
+            sum(a0 <= (c0 + c1) / 2 <= a1 for c0, c1 in lower) >= 2 for lower in rows[k + 1 :]
         )
+    ]
+    body = [g for g in glyphs if g.mid >= ys[1]]
+    out = [x for x in xs if not any(a0 + 0.5 < x < a1 - 0.5 for a0, a1 in solid)]
+    for cells in rows:
+        for (a0, a1), (b0, b1) in pairwise(cells):
+            ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
+            if any(ca < x < cb for x in out):
+                continue
+            # Between the two cells' texts, never through one (a wide cell's centre may
+            # lie far from the gap beside a narrow one).
+            middle = (a1 + b0) / 2
+            spots = {a1, b0, middle} | {
+                e for g in body for e in (g.x0 - 0.1, g.x1 + 0.1) if a1 <= e <= b0
+            }
+            clear = {x for x in spots if not any(c0 + 0.5 < x < c1 - 0.5 for c0, c1 in solid)}
+            out.append(
+                min(
+                    clear or spots,
+                    key=lambda x: (sum(g.x0 < x < g.x1 for g in body), abs(x - middle)),
+                )
+            )
     return sorted(out)
 
 
@@ -514,21 +551,49 @@ def _header_extents(header: Sequence[Glyph]) -> list[tuple[float, float]]:
     headers ("基本/方針/⑥" beside "基本/方針/⑦") nearly touch on some lines part on
     others."""
     lines = build_lines(header)
+    ink = [g for g in header if not g.text.isspace()]
+
+    def clear(x: float) -> bool:  # no header glyph within a quarter em of x
+        return not any(g.x0 - 0.25 * g.size < x < g.x1 + 0.25 * g.size for g in ink)
+
     gaps = sorted(
         (a.x1 + b.x0) / 2
         for ln in lines
         for a, b in pairwise(ln.split(TABLES.column_gap_em))
-        if not any(g.x0 < (a.x1 + b.x0) / 2 < g.x1 for g in header if not g.text.isspace())
+        if clear((a.x1 + b.x0) / 2)
     )
     out: list[tuple[float, float]] = []
     for ln in lines:
-        for piece in ln.split(TABLES.column_gap_em):
+        for piece in _unspaced_pieces(ln):
             parts: dict[int, list[Glyph]] = {}
-            for g in piece.glyphs:
-                if not g.text.isspace():
-                    parts.setdefault(bisect.bisect(gaps, (g.x0 + g.x1) / 2), []).append(g)
+            for g in piece:
+                parts.setdefault(bisect.bisect(gaps, (g.x0 + g.x1) / 2), []).append(g)
             out += [(min(g.x0 for g in p), max(g.x1 for g in p)) for p in parts.values()]
     return out
+
+
+def _unspaced_pieces(line: TextLine) -> list[list[Glyph]]:
+    """A header line's cell texts: parted by an em of white, or by half an em with no
+    space glyph in it (a cell's words are set with spaces; the white between two
+    nearly touching cells holds none)."""
+    pieces: list[list[Glyph]] = []
+    last: Glyph | None = None
+    spaced = False
+    for g in line.glyphs:
+        if g.text.isspace():
+            spaced = True
+            continue
+        size = max(g.size, 1.0)
+        gap = g.x0 - last.x1 if last is not None else 0.0
+        if (
+            last is None
+            or gap > TABLES.column_gap_em * size
+            or (gap > TABLES.cell_gap_em * size and not spaced)
+        ):
+            pieces.append([])
+        pieces[-1].append(g)
+        last, spaced = g, False
+    return pieces
 
 
 def _header_columns(glyphs: Sequence[Glyph], xs: list[float], ys: list[float]) -> list[float]:
@@ -556,11 +621,6 @@ def _header_columns(glyphs: Sequence[Glyph], xs: list[float], ys: list[float]) -
             continue
         k += 1
     return xs
-
-
-def _projection_cuts(glyphs: Sequence[Glyph], x0: float, x1: float, size: float) -> list[float]:
-    """Mid-points of the vertical white strips that run through the whole table."""
-    return [(a + b) / 2 for a, b in _vertical_strips(glyphs, TABLES.column_gap_em * size)]
 
 
 def _vertical_strips(glyphs: Sequence[Glyph], min_gap: float) -> list[tuple[float, float]]:
@@ -616,6 +676,25 @@ def _split_unruled_bands(
             ]
         out += sorted(cuts)
         out.append(b)
+    return out
+
+
+def _band_rows(
+    glyphs: Sequence[Glyph], xs: Sequence[float], ys: Sequence[float], find: Callable[[int], int]
+) -> list[int]:
+    """Rows of an unruled table holding one text run across several columns and nothing
+    else: a band (a policy's heading row), one cell over the whole row, as when ruled."""
+    n_cols = len(xs) - 1
+    out = []
+    for i in range(len(ys) - 1):
+        cols = {
+            min(bisect.bisect_right(xs, (g.x0 + g.x1) / 2) - 1, n_cols - 1)
+            for g in glyphs
+            if ys[i] <= g.mid <= ys[i + 1]
+        }
+        groups = {find(i * n_cols + j) for j in cols}
+        if len(cols) >= 2 and len(groups) == 1:
+            out.append(i)
     return out
 
 

@@ -121,14 +121,24 @@ def rows_of(*names: str) -> Needs:
     return needs
 
 
-def totals_of(*kinds: str) -> Needs:
+def totals_of(*kinds: str, due: Callable[[CheckInput], bool] | None = None) -> Needs:
+    """Runs when total rows of these kinds were read; blocking where the program list is
+    announced and such rows are due (`due`: e.g. only re-listed programs make a
+    〃(再掲含む。) row due)."""
+
     def needs(ci: CheckInput) -> NotRun | None:
         if not any(t["kind"] in kinds for t in ci.rows("program_totals")):
+            if due is not None and ci.rows("programs") and not due(ci):
+                return NotRun(f"no {' / '.join(kinds)} rows are due in this list", False)
             blocking = announced("program_totals", ci)
             return NotRun(f"no {' / '.join(kinds)} rows were read in program_totals", blocking)
         return rows_of("programs")(ci)
 
     return needs
+
+
+def _has_reposts(ci: CheckInput) -> bool:
+    return any(bool(r["is_repost"]) for r in ci.rows("programs"))
 
 
 def facts_of(what: Callable[[ExtractionFacts], object], reason: str, blocking: bool) -> Needs:
@@ -542,7 +552,7 @@ CONSISTENCY_CHECKS = [
         "Each policy's 〃(再掲含む。) = sum of all its rows",
         _PROGRAM_SUMS,
         reconciled,
-        totals_of("subtotal_incl_repost"),
+        totals_of("subtotal_incl_repost", due=_has_reposts),
     ),
     Check(
         "programs.total",

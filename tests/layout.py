@@ -98,6 +98,7 @@ def _style(rng: random.Random, more: random.Random | None = None) -> Style:
     rules = rng.choice(["lines", "rects", "hlines", "booktabs"])
     if more is not None and more.random() < 0.15:
         rules = "frame"
+    label_at = "outer" if more is not None and more.random() < 0.3 else "centre"
     breaks = rng.random() < 0.4
     return Style(
         rules=rules,
@@ -105,6 +106,7 @@ def _style(rng: random.Random, more: random.Random | None = None) -> Style:
         budget=rng.choice(["inline", "colon", "below"]),
         card_box=rng.random() < 0.25,
         label=rng.choice(["- {n} -", "{n}", "－{n}－"]),
+        label_at=label_at,
         letter_spacing=rng.choice([0.0, 0.0, 0.0, 0.6, 1.5]),
         autospace=rng.random() < 0.25,
         repeat_header_on_break=rng.random() < 0.5,

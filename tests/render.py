@@ -41,6 +41,7 @@ class Style:
     budget: str = "inline"  # inline | colon | below
     card_box: bool = False
     label: str = "- {n} -"  # "- {n} -" | "{n}" | "－{n}－"
+    label_at: str = "centre"  # centre | outer (the outer corner: right on odd pages)
     letter_spacing: float = 0.0  # extra points between glyphs of body text, no space glyphs
     autospace: bool = False  # Word-style gap between Japanese and Latin runs, no space glyph
     repeat_header_on_break: bool = True
@@ -98,10 +99,14 @@ class Doc:
     def end_page(self) -> None:
         if self.box_top is not None:
             self._box(self.box_top, self.y + 4)  # the border keeps its padding
-        label = self.style.label.format(n=self.first_label + self.page_no - 1)
+        n = self.first_label + self.page_no - 1
+        label = self.style.label.format(n=n)
         self.c.setFont(MINCHO, BODY)
         w = pdfmetrics.stringWidth(label, MINCHO, BODY)
-        self.c.drawString((PAGE_W - w) / 2, PAGE_H - 800, label)
+        x = (PAGE_W - w) / 2
+        if self.style.label_at == "outer":  # a book's outer corner: right on odd pages
+            x = RIGHT - w if n % 2 else LEFT
+        self.c.drawString(x, PAGE_H - 800, label)
         self.c.showPage()
 
     def need(self, height: float) -> None:

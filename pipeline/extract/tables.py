@@ -643,16 +643,18 @@ def _aligned_body_cuts(
     """Column boundaries only the body shows: a strip of white through every body row
     narrower than an em (a label column nearly filled, under a header centred over it
     and the next), where the text after it starts at one x on several lines (a
-    left-aligned column: sub-labels under their parent)."""
+    left-aligned column: sub-labels under their parent). The texts must differ: one
+    value printed twice (a 小計 equal to its 合計) starts at one x however it is aligned."""
     if len(ys) < 3:
         return []
     body = [g for g in glyphs if g.mid >= ys[1]]
-    starts = [p.x0 for ln in build_lines(body) for p in ln.split(TABLES.cell_gap_em)]
+    starts = [(p.x0, p.key) for ln in build_lines(body) for p in ln.split(TABLES.cell_gap_em)]
     tol = TABLES.left_edge_em * size
     return [
         (a + b) / 2
         for a, b in _vertical_strips(body, TABLES.cell_gap_em * size)
-        if sum(abs(x - b) <= tol for x in starts) >= 2 and not any(a <= k <= b for k in known)
+        if len({key for x, key in starts if abs(x - b) <= tol}) >= 2
+        and not any(a <= k <= b for k in known)
     ]
 
 

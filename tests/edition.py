@@ -48,6 +48,13 @@ MAX_CARDS = 4
 # table whose parents nearly fill their column, under a label header centred over both:
 # only the sub-labels' common left edge shows the boundary.
 ONCE_MISREAD = frozenset({183})
+# Seeds below 200 still misread, expected to fail strictly (a fix takes its seed off).
+# Each fails loudly (tables.lost_rows: text set in columns belongs to no table), none
+# quietly. All draw zebra tables (no rules, every other row shaded) where a part of a
+# table has fewer than two shaded bands to show it: a one-row table under its header
+# band, or a header band alone at a page's foot (issue 14, zebra fills); 27: a zebra
+# index whose unshaded 小計 row runs on alone to the next page's top.
+KNOWN_MISREADS = frozenset({6, 27, 35, 41, 48, 70, 71, 126, 154, 164, 199})
 
 
 @dataclass(frozen=True)
@@ -277,6 +284,8 @@ def chapter_titles(era_label: str) -> tuple[str, str]:
 class EditionDoc(Doc):
     """The card typesetter with the report's other pages."""
 
+    index_rows = 0  # body rows of indexes drawn so far (zebra shading takes every other)
+
     def label_now(self) -> int:
         return self.first_label + self.page_no - 1
 
@@ -360,6 +369,11 @@ class EditionDoc(Doc):
         if self.y + h > self.style.page_bottom:
             self.end_page()
             self.start_page()
+        self.index_rows += 1
+        if self.style.rules == "zebra" and self.index_rows % 2 == 0:
+            self.c.setFillGray(0.93)
+            self.c.rect(LEFT, PAGE_H - self.y - h, RIGHT - LEFT, h, fill=1, stroke=0)
+            self.c.setFillGray(0)
         self._row_text(lines, cols, h, aligns, MINCHO)
 
     def _row_text(

@@ -35,6 +35,12 @@ ONCE_MISREAD = frozenset(
 )  # fmt: skip
 
 
+# Seeds below 200 still misread, expected to fail strictly (a fix takes its seed off);
+# each fails loudly, none quietly: zebra tables (no rules, every other row shaded) where
+# a part of a table has fewer than two shaded bands to show it (see tests/edition.py).
+KNOWN_MISREADS = frozenset({54, 56, 66, 72, 73, 75, 120, 133, 150, 167, 191})
+
+
 @dataclass(frozen=True)
 class Layout:
     seed: int
@@ -99,6 +105,8 @@ def _style(rng: random.Random, more: random.Random | None = None) -> Style:
     if more is not None and more.random() < 0.15:
         rules = "frame"
     label_at = "outer" if more is not None and more.random() < 0.3 else "centre"
+    if more is not None and more.random() < 0.12:
+        rules = "zebra"
     breaks = rng.random() < 0.4
     return Style(
         rules=rules,

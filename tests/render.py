@@ -36,6 +36,7 @@ CELL = 9.5
 class Style:
     # lines | rects | hlines | booktabs (over, under the header, bottom) | frame (the
     # outer border only: no rule between rows or columns, the header told by its fill)
+    # | zebra (no rule at all: the header band and every other row shaded)
     rules: str = "lines"
     header: str = "box"  # box | dot | band | stacked (the number on a line of its own)
     budget: str = "inline"  # inline | colon | below
@@ -301,6 +302,8 @@ class Doc:
 
     # -- tables --------------------------------------------------------------
     def hrule(self, x0: float, x1: float, y: float) -> None:
+        if self.style.rules == "zebra":
+            return
         if self.style.rules == "rects":
             self.c.setFillGray(0)
             self.c.rect(x0, PAGE_H - y - 0.25, x1 - x0, 0.5, fill=1, stroke=0)
@@ -309,7 +312,7 @@ class Doc:
             self.c.line(x0, PAGE_H - y, x1, PAGE_H - y)
 
     def vrule(self, x: float, y0: float, y1: float) -> None:
-        if self.style.rules in ("hlines", "booktabs"):
+        if self.style.rules in ("hlines", "booktabs", "zebra"):
             return
         if self.style.rules == "frame" and x not in (LEFT, RIGHT):
             return
@@ -357,6 +360,10 @@ class Doc:
                 else:
                     self.hrule(LEFT, RIGHT, self.y)
             y0 = self.y
+            if self.style.rules == "zebra" and i % 2:  # every other row shaded, no rules
+                self.c.setFillGray(0.93)
+                self.c.rect(LEFT, PAGE_H - y0 - total, RIGHT - LEFT, total, fill=1, stroke=0)
+                self.c.setFillGray(0)
             for k, (r, h) in enumerate(zip(group, heights)):
                 cells = r[1:] if two_level else r
                 x_cols = cols[1:] if two_level else cols

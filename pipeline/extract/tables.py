@@ -118,7 +118,14 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
             if _has_text(page, bbox):
                 boxes.append(bbox)
                 used.update(h_group)
-    boxes += _stacked_tables(page, [r for r in hrules if r not in used], stops, size, region[3])
+    zebra = [
+        z
+        for z in _zebra_rules(page, region, size)
+        if not any(b[1] - EDGE_TOL <= z.pos <= b[3] + EDGE_TOL for b in boxes)
+        and not any(abs(z.pos - r.pos) <= EDGE_TOL for r in hrules)  # ruled already
+    ]
+    free = sorted({r for r in hrules if r not in used} | set(zebra), key=lambda r: (r.pos, r.start))
+    boxes += _stacked_tables(page, free, stops, size, region[3], set(zebra))
     tables = [
         _build_table(page, b)
         for b in boxes
@@ -139,9 +146,15 @@ def _inside(inner: BBox, outer: BBox) -> bool:
 
 
 def _stacked_tables(
-    page: PageLayout, hrules: list[Rule], stops: list[float], size: float, bottom: float
+    page: PageLayout,
+    hrules: list[Rule],
+    stops: list[float],
+    size: float,
+    bottom: float,
+    zebra: set[Rule],
 ) -> list[BBox]:
-    """Tables drawn with horizontal rules only: runs of rules sharing one x-extent."""
+    """Tables drawn with horizontal rules only: runs of rules sharing one x-extent (the
+    edges of zebra fills among them)."""
     groups: list[list[Rule]] = []
     for r in sorted(hrules, key=lambda r: (r.start, r.end, r.pos)):
         for g in groups:
@@ -160,11 +173,107 @@ def _stacked_tables(
                 continue
             if len(run) == 2 and r is None:
                 run += _rows_at_page_foot(page, run, bottom)
+            if len(run) >= 2 and run[0] in zebra:
+                run = _zebra_head(page, run, size) + run
+            if len(run) >= 2 and run[-1] in zebra:
+                tail = _zebra_tail(page, run, size)
+                if not tail and len(run) == 2 and run[0] in zebra:
+                    if not _header_at_page_foot(page, run, bottom):
+                        run = [r] if r is not None else []
+                        continue  # one shaded band alone: a heading, not a table
+                run += tail
             if len(run) >= 2:
                 out.append((run[0].start, run[0].pos, run[0].end, run[-1].pos))
             if r is not None:
                 run = [r]
     return out
+
+
+def _zebra_rules(page: PageLayout, region: BBox, size: float) -> list[Rule]:
+    """The edges of zebra fills, as rules: shaded bands of one x-extent, each at most a
+    row's height from the next (a header band and every other row shaded). A band
+    alone (a ruled table's shaded header, a card's heading) is no evidence of rows."""
+    x0, top, x1, bottom = region
+    fills = sorted(
+        (
+            f
+            for f in page.fills
+            if f.filled
+            and not f.stroked
+            and f.x1 - f.x0 > 4 * size
+            and top - EDGE_TOL <= f.top
+            and f.bottom <= bottom + EDGE_TOL
+            and x0 - EDGE_TOL <= f.x0
+            and f.x1 <= x1 + EDGE_TOL
+        ),
+        key=lambda f: (round(f.x0), round(f.x1), f.top),
+    )
+    out: list[Rule] = []
+    for a, b in pairwise(fills):
+        same = abs(a.x0 - b.x0) <= EDGE_TOL and abs(a.x1 - b.x1) <= EDGE_TOL
+        if same and 0 <= b.top - a.bottom <= TABLES.max_row_em * size:
+            for f in (a, b):
+                out += [Rule(True, f.top, f.x0, f.x1), Rule(True, f.bottom, f.x0, f.x1)]
+    return list(dict.fromkeys(out))
+
+
+def _header_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> bool:
+    """A shaded band set in columns with nothing under it but the page label: a
+    table's header whose rows went to the next page."""
+    top, under = run
+    below = [
+        ln
+        for ln in build_lines(page.glyphs_in((under.start, under.pos, under.end, bottom)))
+        if not page.is_footer(ln)
+    ]
+    return not below and len(_text_columns(page, top, under)) >= 2
+
+
+def _zebra_head(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
+    """A zebra table continued at a page's top with an unshaded row first: the block of
+    text right above its first band, when it is set in two or more columns and keeps
+    to the columns of the band's text."""
+    first = run[0]
+    lines = build_lines(
+        page.glyphs_in((first.start, first.pos - TABLES.max_row_em * size, first.end, first.pos))
+    )
+    block: list[TextLine] = []
+    edge = first.pos
+    for ln in reversed(lines):
+        if edge - ln.bottom > (TABLES.row_gap_em if block else 1.0) * size:
+            break
+        block.append(ln)
+        edge = ln.top
+    if not block:
+        return []
+    start = replace(first, pos=edge - 1.0)
+    if any(not g.text.isspace() for g in page.glyphs_in((first.start, 0.0, first.end, start.pos))):
+        return []  # not at the page's top: text above it (a paragraph's last line)
+    in_columns = len(_text_columns(page, start, first)) >= 2
+    return [start] if in_columns and _keeps_to_columns(page, run[0], run[1], start, first) else []
+
+
+def _zebra_tail(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
+    """A zebra table's last row when it is not shaded: the block of text right under its
+    last band, when it keeps to the header's columns and is set in two or more of them."""
+    last = run[-1]
+    lines = build_lines(
+        page.glyphs_in((last.start, last.pos, last.end, last.pos + TABLES.max_row_em * size))
+    )
+    block: list[TextLine] = []
+    edge = last.pos
+    for ln in lines:
+        # The row's first line sits up to half a row's padding below the band; its
+        # wrapped lines follow closer than a row gap.
+        if ln.top - edge > (TABLES.row_gap_em if block else 1.0) * size:
+            break
+        block.append(ln)
+        edge = ln.bottom
+    if not block:
+        return []
+    end = replace(last, pos=edge + 1.0)
+    fits = _keeps_to_columns(page, run[0], run[1], last, end)
+    return [end] if fits and len(_text_columns(page, last, end)) >= 2 else []
 
 
 def _rows_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> list[Rule]:

@@ -349,14 +349,7 @@ def _crossing_components(
 ) -> list[tuple[list[Rule], list[Rule]]]:
     """Groups of horizontal and vertical rules connected by crossings or touching ends."""
     rules = hrules + vrules
-    parent = list(range(len(rules)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    uf = _UnionFind(len(rules))
     nh = len(hrules)
     for i, h in enumerate(hrules):
         for j, v in enumerate(vrules):
@@ -364,10 +357,10 @@ def _crossing_components(
                 h.start - EDGE_TOL <= v.pos <= h.end + EDGE_TOL
                 and v.start - EDGE_TOL <= h.pos <= v.end + EDGE_TOL
             ):
-                parent[find(i)] = find(nh + j)
+                uf.union(i, nh + j)
     comps: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, r in enumerate(rules):
-        h_group, v_group = comps.setdefault(find(i), ([], []))
+        h_group, v_group = comps.setdefault(uf.find(i), ([], []))
         (h_group if r.horizontal else v_group).append(r)
     return list(comps.values())
 
@@ -390,6 +383,32 @@ def _build_table(
 
 
 def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | None) -> Table:
+    """The grid of one table: its rulings, its rows and columns (ruled, given, or
+    inferred), cells merged where nothing parts them, and each cell's text."""
+    x0, top, x1, bottom = bbox
+    inner_h, vrules = _rulings_in(page, bbox)
+    glyphs = [g for g in page.glyphs_in(bbox) if not g.text.isspace()]
+    size = _text_size(glyphs)
+    interior_v = [r for r in vrules if x0 + EDGE_TOL < r.pos < x1 - EDGE_TOL]
+    ruled_columns = bool(interior_v)
+    ys = _cluster([r.pos for r in inner_h] + [top, bottom])
+    if ruled_columns:
+        xs = _cluster([r.pos for r in interior_v] + [x0, x1])
+    elif forced_columns is not None:
+        xs = [x0, *(x for x in forced_columns if x0 + EDGE_TOL < x < x1 - EDGE_TOL), x1]
+        ys = _split_unruled_bands(glyphs, ys, size, xs)
+    else:
+        xs = _inferred_columns(glyphs, inner_h, bbox, ys, size)
+        ys = _split_unruled_bands(glyphs, ys, size, xs)
+    grid = _Grid(glyphs, xs, ys, size, ruled_columns)
+    groups = grid.merged(inner_h, vrules, set(_cluster([r.pos for r in inner_h] + [top, bottom])))
+    cells = _cells(page, bbox, xs, ys, groups)
+    row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(len(ys) - 1)]
+    return Table(page.number, bbox, cells, len(ys) - 1, len(xs) - 1, xs, ruled_columns, row_boxes)
+
+
+def _rulings_in(page: PageLayout, bbox: BBox) -> tuple[list[Rule], list[Rule]]:
+    """The horizontal rules inside a table's box and the vertical rules crossing it."""
     x0, top, x1, bottom = bbox
     inner_h = [
         r
@@ -405,101 +424,124 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
         and r.end > top + EDGE_TOL
         and r.start < bottom - EDGE_TOL
     ]
-    glyphs = [g for g in page.glyphs_in(bbox) if not g.text.isspace()]
-    size = _text_size(glyphs)
-    interior_v = [r for r in vrules if x0 + EDGE_TOL < r.pos < x1 - EDGE_TOL]
-    ruled_columns = bool(interior_v)
+    return inner_h, vrules
 
-    ys = _cluster([r.pos for r in inner_h] + [top, bottom])
-    if ruled_columns:
-        xs = _cluster([r.pos for r in interior_v] + [x0, x1])
-    elif forced_columns is not None:
-        xs = [x0, *(x for x in forced_columns if x0 + EDGE_TOL < x < x1 - EDGE_TOL), x1]
-        ys = _split_unruled_bands(glyphs, ys, size, xs)
-    else:
-        partial_ends = [
-            e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
-        ]
-        # Without a rule under the header (a table framed by its outer border only),
-        # the header is its first row as white space parts the rows.
-        rows = ys if len(ys) >= 3 else _split_unruled_bands(glyphs, ys, size, [x0, x1])
-        # A header of two rows (財源内訳 over its columns) is parted by a partial rule:
-        # the header ends at the first rule across the whole table.
-        full = [r.pos for r in inner_h if r.start <= x0 + EDGE_TOL and r.end >= x1 - EDGE_TOL]
-        below = [y for y in full if top + EDGE_TOL < y < bottom - EDGE_TOL]
-        if below and len(rows) >= 3:
-            rows = [rows[0]] + [y for y in rows[1:] if y >= min(below) - EDGE_TOL]
-        # A partial rule's end is where its strip of white parts the columns.
-        strips = _vertical_strips(glyphs, TABLES.column_gap_em * size)
-        cuts = [
-            (a + b) / 2 for a, b in strips if not any(a <= e <= b for e in partial_ends)
-        ] + partial_ends
-        xs = _cluster(cuts + _aligned_body_cuts(glyphs, rows, size, cuts) + [x0, x1])
-        xs = _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, rows, size, ys), rows)
-        ys = _split_unruled_bands(glyphs, ys, size, xs)
 
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    parent = list(range(n_rows * n_cols))
+def _inferred_columns(
+    glyphs: Sequence[Glyph], inner_h: list[Rule], bbox: BBox, ys: list[float], size: float
+) -> list[float]:
+    """Column edges of a table without vertical rules: white strips through it, partial
+    rules' ends, the body's left-aligned columns, and the header's cells."""
+    x0, top, x1, bottom = bbox
+    partial_ends = [
+        e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
+    ]
+    # Without a rule under the header (a table framed by its outer border only), the
+    # header is its first row as white space parts the rows.
+    rows = ys if len(ys) >= 3 else _split_unruled_bands(glyphs, ys, size, [x0, x1])
+    # A header of two rows (財源内訳 over its columns) is parted by a partial rule: the
+    # header ends at the first rule across the whole table.
+    full = [r.pos for r in inner_h if r.start <= x0 + EDGE_TOL and r.end >= x1 - EDGE_TOL]
+    below = [y for y in full if top + EDGE_TOL < y < bottom - EDGE_TOL]
+    if below and len(rows) >= 3:
+        rows = [rows[0]] + [y for y in rows[1:] if y >= min(below) - EDGE_TOL]
+    # A partial rule's end is where its strip of white parts the columns.
+    strips = _vertical_strips(glyphs, TABLES.column_gap_em * size)
+    cuts = [(a + b) / 2 for a, b in strips if not any(a <= e <= b for e in partial_ends)]
+    cuts += partial_ends
+    xs = _cluster(cuts + _aligned_body_cuts(glyphs, rows, size, cuts) + [x0, x1])
+    return _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, rows, size, ys), rows)
 
-    def find(i: int) -> int:
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    def union(a: int, b: int) -> None:
-        parent[find(a)] = find(b)
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
 
-    ruled_ys = {y for y in _cluster([r.pos for r in inner_h] + [top, bottom])}
-    for i in range(n_rows):
-        for j in range(n_cols):
-            if j + 1 < n_cols:
-                xb = xs[j + 1]
-                if ruled_columns:
-                    separated = any(
-                        abs(r.pos - xb) <= EDGE_TOL and _covers(r, ys[i], ys[i + 1]) for r in vrules
-                    )
-                else:
-                    # Inferred boundary: it holds unless text runs across it in this row.
-                    separated = not any(
-                        g.x0 < xb - 0.5 < xb + 0.5 < g.x1
-                        or (g.x0 < xb < g.x1 and min(xb - g.x0, g.x1 - xb) > 1)
-                        for g in glyphs
-                        if ys[i] <= g.mid <= ys[i + 1]
-                    ) and not _text_spans(glyphs, ys[i], ys[i + 1], xb, size, header=i == 0)
-                if not separated:
-                    union(i * n_cols + j, i * n_cols + j + 1)
-            if i + 1 < n_rows:
-                yb = ys[i + 1]
-                if yb in ruled_ys:
-                    separated = any(
-                        abs(r.pos - yb) <= EDGE_TOL and _covers(r, xs[j], xs[j + 1])
-                        for r in inner_h
-                    )
-                else:
-                    # A band split by white space (unruled rows); a cell whose text
-                    # runs across the split (a parent label centred on its sub-rows) spans.
-                    separated = not _runs_across(
-                        glyphs, ys[i], yb, ys[i + 2], xs[j], xs[j + 1], size
-                    )
-                if not separated:
-                    union(i * n_cols + j, (i + 1) * n_cols + j)
-    if not ruled_columns:
-        for i in _band_rows(glyphs, xs, ys, find):
-            for j in range(n_cols - 1):
-                union(i * n_cols + j, i * n_cols + j + 1)
 
-    members: dict[int, list[tuple[int, int]]] = {}
-    for i in range(n_rows):
-        for j in range(n_cols):
-            members.setdefault(find(i * n_cols + j), []).append((i, j))
+@dataclass
+class _Grid:
+    """A table's grid cells and the steps that merge them into its cells."""
+
+    glyphs: Sequence[Glyph]
+    xs: list[float]
+    ys: list[float]
+    size: float
+    ruled_columns: bool
+
+    def merged(
+        self, inner_h: list[Rule], vrules: list[Rule], ruled_ys: set[float]
+    ) -> list[list[tuple[int, int]]]:
+        """Grid cells (row, col) grouped into cells: two neighbours merge when no rule
+        (or, inferred, no white) parts them."""
+        xs, ys = self.xs, self.ys
+        n_rows, n_cols = len(ys) - 1, len(xs) - 1
+        uf = _UnionFind(n_rows * n_cols)
+        for i in range(n_rows):
+            for j in range(n_cols):
+                if j + 1 < n_cols and not self._parted_across(i, j, vrules):
+                    uf.union(i * n_cols + j, i * n_cols + j + 1)
+                if i + 1 < n_rows and not self._parted_down(i, j, inner_h, ruled_ys):
+                    uf.union(i * n_cols + j, (i + 1) * n_cols + j)
+        if not self.ruled_columns:
+            for i in _band_rows(self.glyphs, xs, ys, uf.find):
+                for j in range(n_cols - 1):
+                    uf.union(i * n_cols + j, i * n_cols + j + 1)
+        members: dict[int, list[tuple[int, int]]] = {}
+        for i in range(n_rows):
+            for j in range(n_cols):
+                members.setdefault(uf.find(i * n_cols + j), []).append((i, j))
+        return list(members.values())
+
+    def _parted_across(self, i: int, j: int, vrules: list[Rule]) -> bool:
+        """Is grid cell (i, j) parted from (i, j + 1)?"""
+        xb, y0, y1 = self.xs[j + 1], self.ys[i], self.ys[i + 1]
+        if self.ruled_columns:
+            return any(abs(r.pos - xb) <= EDGE_TOL and _covers(r, y0, y1) for r in vrules)
+        # Inferred boundary: it holds unless text runs across it in this row.
+        crossed = any(
+            g.x0 < xb - 0.5 < xb + 0.5 < g.x1
+            or (g.x0 < xb < g.x1 and min(xb - g.x0, g.x1 - xb) > 1)
+            for g in self.glyphs
+            if y0 <= g.mid <= y1
+        )
+        return not crossed and not _text_spans(self.glyphs, y0, y1, xb, self.size, header=i == 0)
+
+    def _parted_down(self, i: int, j: int, inner_h: list[Rule], ruled_ys: set[float]) -> bool:
+        """Is grid cell (i, j) parted from (i + 1, j)?"""
+        xs, ys = self.xs, self.ys
+        yb = ys[i + 1]
+        if yb in ruled_ys:
+            return any(
+                abs(r.pos - yb) <= EDGE_TOL and _covers(r, xs[j], xs[j + 1]) for r in inner_h
+            )
+        # A band split by white space (unruled rows); a cell whose text runs across the
+        # split (a parent label centred on its sub-rows) spans.
+        return not _runs_across(self.glyphs, ys[i], yb, ys[i + 2], xs[j], xs[j + 1], self.size)
+
+
+def _cells(
+    page: PageLayout,
+    bbox: BBox,
+    xs: list[float],
+    ys: list[float],
+    groups: list[list[tuple[int, int]]],
+) -> list[Cell]:
+    """Each merged cell with the text of the glyphs it owns."""
     boxes: list[tuple[int, int, int, int, BBox]] = []
     box_of: dict[tuple[int, int], int] = {}
-    for group in members.values():
-        r0 = min(i for i, _ in group)
-        r1 = max(i for i, _ in group)
-        c0 = min(j for _, j in group)
-        c1 = max(j for _, j in group)
+    for group in groups:
+        r0, r1 = min(i for i, _ in group), max(i for i, _ in group)
+        c0, c1 = min(j for _, j in group), max(j for _, j in group)
         for pos in group:
             box_of[pos] = len(boxes)
         boxes.append((r0, r1, c0, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
@@ -508,11 +550,9 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
     for k, (r0, r1, c0, c1, cb) in enumerate(boxes):
         lines = build_lines(owned.get(k, []))
         text = join_wrapped([ln.text_with_edge_spaces for ln in lines])
-        lines_text = [ln.text for ln in lines]
-        cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, cb, text, lines_text))
+        cells.append(Cell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, cb, text, [ln.text for ln in lines]))
     cells.sort(key=lambda c: (c.row, c.col))
-    row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(n_rows)]
-    return Table(page.number, bbox, cells, n_rows, n_cols, xs, ruled_columns, row_boxes)
+    return cells
 
 
 def _assign_glyphs(

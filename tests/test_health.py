@@ -735,3 +735,19 @@ def test_an_index_ruled_only_across_reads_exactly(read) -> None:
     got = fr["program_index"][cols].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
     assert not any(blocks(r) for r in api.validate_frames(fr, fa).results)
+
+
+def test_a_repost_subtotal_is_due_only_where_programs_are_re_listed(read) -> None:
+    """〃(再掲含む。) lost from a list that re-lists programs blocks publishing; a list
+    without re-listed programs has none to print, and its check is not run, not blocking."""
+    edition, doc, frames, facts = read
+    lost = copied(frames)
+    totals = lost["program_totals"]
+    lost["program_totals"] = totals[totals["kind"] != "subtotal_incl_repost"]
+    res = results(lost, facts)["programs.subtotal_incl_repost"]
+    assert res.status is Status.NOT_RUN and blocks(res)
+    programs = lost["programs"]
+    lost["programs"] = programs[~programs["is_repost"].astype(bool)]
+    res = results(lost, facts)["programs.subtotal_incl_repost"]
+    assert res.status is Status.NOT_RUN and not blocks(res)
+    assert "due" in res.not_run.reason

@@ -55,14 +55,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _seeds(n: int, once_misread: frozenset[int], known: frozenset[int], where: str) -> list:
+    """Seeds 0..n-1 and those once misread; a seed still misread is a strict xfail."""
+    mark = pytest.mark.xfail(strict=True, reason=f"known misread ({where})")
+    return [
+        pytest.param(s, marks=mark) if s in known else s
+        for s in sorted(set(range(n)) | once_misread)
+    ]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "layout_seed" in metafunc.fixturenames:
-        from tests.layout import ONCE_MISREAD
+        from tests import layout
 
         n = metafunc.config.getoption("--layout-seeds")
-        metafunc.parametrize("layout_seed", sorted(set(range(n)) | ONCE_MISREAD))
+        seeds = _seeds(n, layout.ONCE_MISREAD, layout.KNOWN_MISREADS, "tests/layout.py")
+        metafunc.parametrize("layout_seed", seeds)
     if "edition_seed" in metafunc.fixturenames:
-        from tests.edition import ONCE_MISREAD as EDITIONS_ONCE_MISREAD
+        from tests import edition
 
         n = metafunc.config.getoption("--edition-seeds")
-        metafunc.parametrize("edition_seed", sorted(set(range(n)) | EDITIONS_ONCE_MISREAD))
+        seeds = _seeds(n, edition.ONCE_MISREAD, edition.KNOWN_MISREADS, "tests/edition.py")
+        metafunc.parametrize("edition_seed", seeds)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from pipeline.api import errors_of, extract_document, validate_frames
 from pipeline.extract.document import open_document
 from pipeline.normalize.text import squash
-from tests.edition import KNOWN_MISREADS, Edition, Landed, chapter_titles, edition_for
+from tests.edition import Edition, Landed, chapter_titles, edition_for
 from tests.sample_cards import expected_rows
 
 
@@ -132,13 +131,7 @@ def _check_narrative(where: str, ed: Edition, frames: dict) -> None:
             assert got == [squash(p) for p in paragraphs], (where, s.no, title)
 
 
-def test_edition_seed_reads_exactly(
-    tmp_path: Path, edition_seed: int, request: pytest.FixtureRequest
-) -> None:
-    if edition_seed in KNOWN_MISREADS:
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="known misread (tests/edition.py)")
-        )
+def test_edition_seed_reads_exactly(tmp_path: Path, edition_seed: int) -> None:
     ed = edition_for(edition_seed)
     where = ed.describe()
     frames, errors, landed = _read(tmp_path, ed)

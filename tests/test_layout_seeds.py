@@ -8,22 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from pipeline.extract.cards import extract_cards
 from pipeline.extract.document import open_document
 from pipeline.extract.sections import flatten
-from tests.layout import KNOWN_MISREADS, layout_for
+from tests.layout import layout_for
 from tests.sample_cards import expected_rows
 
 
-def test_layout_seed_reads_exactly(
-    tmp_path: Path, layout_seed: int, request: pytest.FixtureRequest
-) -> None:
-    if layout_seed in KNOWN_MISREADS:
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="known misread (tests/layout.py)")
-        )
+def test_layout_seed_reads_exactly(tmp_path: Path, layout_seed: int) -> None:
     layout = layout_for(layout_seed)
     where = layout.describe()
     doc = open_document(layout.render(tmp_path / "layout.pdf"))

@@ -15,10 +15,9 @@ from pipeline.extract.narrative import Block, extract_narrative
 from pipeline.extract.program_list import ProgramList, extract_program_list
 from pipeline.extract.release import Release, identify_release
 from pipeline.extract.sections import flatten
-from pipeline.extract.statistics import TABLE_CAPTION, StatisticsExtraction, extract_statistics
+from pipeline.extract.statistics import StatisticsExtraction, extract_statistics
 from pipeline.extract.tables import prepare_page_tables
 from pipeline.extract.toc import find_toc
-from pipeline.normalize.text import fold_width
 
 
 @dataclass(slots=True)
@@ -93,17 +92,8 @@ def extract_report(doc: Document) -> ReportExtraction:
             cards.labels,
             findings,
             account_document(doc, ledger),
-            table_captions=count_table_captions(doc),
+            table_captions=statistics.captions,
         ),
-    )
-
-
-def count_table_captions(doc: Document) -> int:
-    """Lines captioning a statistics table ("表1 事業所数…"): what announces them."""
-    return sum(
-        bool(TABLE_CAPTION.match(fold_width(ln.text.strip())))
-        for page in doc.pages
-        for ln in page.body_lines()
     )
 
 

@@ -59,6 +59,7 @@ class Figure:
 class StatisticsExtraction:
     tables: list[StatTable] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    captions: int = 0  # "表N …" captions seen: what announces the statistics tables
 
 
 def _column_paths(table: Table, k: int) -> list[list[str]]:
@@ -131,6 +132,7 @@ def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtract
             text = fold_width(ln.text.strip())
             m = TABLE_CAPTION.match(text)
             if m:
+                out.captions += 1
                 anchors.append((ln, f"表{m.group(1)}", ln.text.strip()))
                 continue
             d = DEFINITION_HEADING.match(ln.key)

@@ -124,7 +124,7 @@ def find_tables(page: PageLayout, region: BBox, stop_lines: Iterable[float] = ()
         if not any(b[1] - EDGE_TOL <= z.pos <= b[3] + EDGE_TOL for b in boxes)
         and not any(abs(z.pos - r.pos) <= EDGE_TOL for r in hrules)  # ruled already
     ]
-    free = sorted({r for r in hrules if r not in used} | set(zebra), key=lambda r: (r.pos, r.start))
+    free = [r for r in hrules if r not in used] + zebra  # zebra keeps off the rules
     boxes += _stacked_tables(page, free, stops, size, region[3], set(zebra))
     tables = [
         _build_table(page, b)
@@ -221,12 +221,7 @@ def _header_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> bo
     """A shaded band set in columns with nothing under it but the page label: a
     table's header whose rows went to the next page."""
     top, under = run
-    below = [
-        ln
-        for ln in build_lines(page.glyphs_in((under.start, under.pos, under.end, bottom)))
-        if not page.is_footer(ln)
-    ]
-    return not below and len(_text_columns(page, top, under)) >= 2
+    return not _lines_below(page, under, bottom) and len(_text_columns(page, top, under)) >= 2
 
 
 def _zebra_head(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
@@ -234,17 +229,8 @@ def _zebra_head(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
     text right above its first band, when it is set in two or more columns and keeps
     to the columns of the band's text."""
     first = run[0]
-    lines = build_lines(
-        page.glyphs_in((first.start, first.pos - TABLES.max_row_em * size, first.end, first.pos))
-    )
-    block: list[TextLine] = []
-    edge = first.pos
-    for ln in reversed(lines):
-        if edge - ln.bottom > (TABLES.row_gap_em if block else 1.0) * size:
-            break
-        block.append(ln)
-        edge = ln.top
-    if not block:
+    edge = _block_edge(page, first, size, upward=True)
+    if edge is None:
         return []
     start = replace(first, pos=edge - 1.0)
     if any(not g.text.isspace() for g in page.glyphs_in((first.start, 0.0, first.end, start.pos))):
@@ -257,23 +243,34 @@ def _zebra_tail(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
     """A zebra table's last row when it is not shaded: the block of text right under its
     last band, when it keeps to the header's columns and is set in two or more of them."""
     last = run[-1]
-    lines = build_lines(
-        page.glyphs_in((last.start, last.pos, last.end, last.pos + TABLES.max_row_em * size))
-    )
-    block: list[TextLine] = []
-    edge = last.pos
-    for ln in lines:
-        # The row's first line sits up to half a row's padding below the band; its
-        # wrapped lines follow closer than a row gap.
-        if ln.top - edge > (TABLES.row_gap_em if block else 1.0) * size:
-            break
-        block.append(ln)
-        edge = ln.bottom
-    if not block:
+    edge = _block_edge(page, last, size, upward=False)
+    if edge is None:
         return []
     end = replace(last, pos=edge + 1.0)
     fits = _keeps_to_columns(page, run[0], run[1], last, end)
     return [end] if fits and len(_text_columns(page, last, end)) >= 2 else []
+
+
+def _block_edge(page: PageLayout, rule: Rule, size: float, upward: bool) -> float | None:
+    """The far edge of the block of text right beside a rule (above or below it): its
+    first line within an em of the rule (a row's padding), each next line closer than a
+    row gap; None when no text stands there."""
+    reach = TABLES.max_row_em * size
+    lo, hi = (rule.pos - reach, rule.pos) if upward else (rule.pos, rule.pos + reach)
+    lines = build_lines(page.glyphs_in((rule.start, lo, rule.end, hi)))
+    edge, found = rule.pos, False
+    for ln in reversed(lines) if upward else lines:
+        gap = edge - ln.bottom if upward else ln.top - edge
+        if gap > (TABLES.row_gap_em if found else 1.0) * size:
+            break
+        edge, found = (ln.top if upward else ln.bottom), True
+    return edge if found else None
+
+
+def _lines_below(page: PageLayout, rule: Rule, bottom: float) -> list[TextLine]:
+    """The lines under a rule down to `bottom`, the page label aside."""
+    glyphs = page.glyphs_in((rule.start, rule.pos, rule.end, bottom))
+    return [ln for ln in build_lines(glyphs) if not page.is_footer(ln)]
 
 
 def _rows_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> list[Rule]:
@@ -281,11 +278,7 @@ def _rows_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> list
     Text below the header down to the region's end (the page label aside) that keeps
     to the header's columns is its body; a rule where that text ends closes it."""
     under = run[-1]
-    lines = [
-        ln
-        for ln in build_lines(page.glyphs_in((under.start, under.pos, under.end, bottom)))
-        if not page.is_footer(ln)
-    ]
+    lines = _lines_below(page, under, bottom)
     if not lines:
         return []
     end = replace(under, pos=max(ln.bottom for ln in lines) + 1.0)
@@ -314,7 +307,7 @@ def _stack_joins(
 
 def _pieces(
     page: PageLayout, x0: float, top: float, x1: float, bottom: float, gap_em: float
-) -> list:
+) -> list[TextLine]:
     lines = build_lines(page.glyphs_in((x0, top, x1, bottom)))
     return [p for ln in lines for p in ln.split(gap_em)]
 
@@ -391,7 +384,8 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
     size = _text_size(glyphs)
     interior_v = [r for r in vrules if x0 + EDGE_TOL < r.pos < x1 - EDGE_TOL]
     ruled_columns = bool(interior_v)
-    ys = _cluster([r.pos for r in inner_h] + [top, bottom])
+    ruled_ys = _cluster([r.pos for r in inner_h] + [top, bottom])
+    ys = ruled_ys
     if ruled_columns:
         xs = _cluster([r.pos for r in interior_v] + [x0, x1])
     elif forced_columns is not None:
@@ -401,7 +395,7 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
         xs = _inferred_columns(glyphs, inner_h, bbox, ys, size)
         ys = _split_unruled_bands(glyphs, ys, size, xs)
     grid = _Grid(glyphs, xs, ys, size, ruled_columns)
-    groups = grid.merged(inner_h, vrules, set(_cluster([r.pos for r in inner_h] + [top, bottom])))
+    groups = grid.merged(inner_h, vrules, set(ruled_ys))
     cells = _cells(page, bbox, xs, ys, groups)
     row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(len(ys) - 1)]
     return Table(page.number, bbox, cells, len(ys) - 1, len(xs) - 1, xs, ruled_columns, row_boxes)

@@ -229,3 +229,28 @@ def test_workers_are_kept_between_releases_and_see_a_rewritten_file(tmp_path: Pa
     want = open_document(SAMPLES[1])
     assert [p.glyphs for p in second.pages] == [p.glyphs for p in want.pages]
     assert len(first.pages) != len(second.pages) or first.pages[0].glyphs != second.pages[0].glyphs
+
+
+def _footer(text: str, step: float) -> PageLayout:
+    from pipeline.extract.document import Glyph
+
+    glyphs = [
+        Glyph(ch, 290.0 + k * step, 290.0 + k * step + 5.25, 792.0, 802.5, 10.5, "Mincho")
+        for k, ch in enumerate(text)
+    ]
+    return PageLayout(1, 595.0, 842.0, glyphs, [], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "label"),
+    [
+        ("11", 5.25, "11"),  # set solid
+        ("11", 7.0, "11"),  # letter-spaced: 1.75 pt between the glyphs
+        ("123", 8.0, "123"),
+        ("11", 12.0, None),  # an em apart: two numbers, not one label
+    ],
+)
+def test_letter_spaced_page_labels(text: str, step: float, label: str | None) -> None:
+    page = _footer(text, step)
+    assert find_page_label(page) == label
+    assert page.is_footer(page.lines()[0]) is (label is not None)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,9 @@ class PageLayout:
         return self._body
 
     def is_footer(self, line: TextLine) -> bool:
-        return line.top >= self.height * FOOTER_ZONE and parse_page_label(line.text) is not None
+        return (
+            line.top >= self.height * FOOTER_ZONE and parse_page_label(label_text(line)) is not None
+        )
 
     def glyphs_in(self, bbox: BBox, pad: float = 0.5) -> list[Glyph]:
         """Glyphs whose centre lies inside bbox (grown by pad), in reading order by centre."""
@@ -497,16 +500,24 @@ class ParserLog(logging.Handler):
         return out
 
 
+def label_text(line: TextLine) -> str:
+    """A footer line's text with letter-spacing undone: glyphs set closer than half an
+    em (a label drawn letter-spaced, "1 1" for 11) belong to one word."""
+    ink = [g for g in line.glyphs if not g.text.isspace()]
+    tight = all(b.x0 - a.x1 < 0.5 * max(a.size, 1.0) for a, b in pairwise(ink))
+    return "".join(g.text for g in ink) if ink and tight else line.text
+
+
 def find_page_label(layout: PageLayout) -> str | None:
     """The printed page number: the lowest short numeric line in the footer zone."""
     candidates = [
         ln
         for ln in build_lines(g for g in layout.glyphs if g.top >= layout.height * FOOTER_ZONE)
-        if parse_page_label(ln.text) is not None
+        if parse_page_label(label_text(ln)) is not None
     ]
     if not candidates:
         return None
-    return parse_page_label(max(candidates, key=lambda ln: ln.top).text)
+    return parse_page_label(label_text(max(candidates, key=lambda ln: ln.top)))
 
 
 @dataclass(slots=True)

@@ -385,11 +385,15 @@ def _runs_on(prev: Block, pl: PlacedLine) -> bool:
     last = prev.lines[-1]
     if abs(last.line.x0 - pl.line.x0) > 1.0:
         return False
+    if last.line.x1 < _measure_right(last.page) - 1.5 * pl.line.size:
+        return False
+    # Once the paragraph's first line stood further in, a line at its wrapped lines' x
+    # is one more of them: a new paragraph would open further in again.
+    if len(prev.lines) >= 2 and prev.lines[0].line.x0 - last.line.x0 > 0.5 * pl.line.size:
+        return True
     # A quotation or a note in brackets closes many a full line mid-paragraph
     # (「あおもり藍」 / に関する…); only a full stop may close a paragraph's full last line.
-    return last.line.x1 >= _measure_right(last.page) - 1.5 * pl.line.size and not fold_width(
-        prev.text
-    ).endswith("。")
+    return not fold_width(prev.text).endswith("。")
 
 
 def _split_at_gaps(glyphs: list[Glyph], gap: float) -> list[list[Glyph]]:

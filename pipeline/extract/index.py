@@ -23,7 +23,7 @@ from pipeline.extract.cells import (
 )
 from pipeline.extract.document import BBox, PageLayout
 from pipeline.extract.sections import CIRCLED, HeadingGroup, PlacedLine, heading_before
-from pipeline.extract.tables import Table, find_tables, regrid
+from pipeline.extract.tables import Table, find_tables, regrid, rows_at_page_top, text_above
 from pipeline.findings import Finding
 from pipeline.normalize.text import squash
 
@@ -95,9 +95,13 @@ def _index_part(
         roles = _roles(t)
         if roles is not None:
             return t, roles, header_rows(t)
-    if before is None or not tables:
+    if before is None:
         return None
     prev, roles = before
+    if not tables or text_above(page, region, tables[0]):
+        # No table where the index runs on: its last rows may stand there, unruled.
+        rows = rows_at_page_top(page, region, prev.col_edges)
+        return None if rows is None else (rows, roles, 0)
     first = tables[0]
     if first.n_cols != prev.n_cols and not first.ruled_columns:
         first = regrid(page, first, prev.col_edges)

@@ -49,6 +49,17 @@ class TableSettings:
     # Text pieces whose left edges are this many em apart share a left edge (an aligned
     # column, such as sub-labels under their parent).
     left_edge_em: float = 0.1
+    # Rows run on unruled at a page's top: lines closer than this many em are one block
+    # (a row's lines and the padding between rows); a wider gap starts the next block.
+    run_on_gap_em: float = 1.5
+    # Booktabs trims a rule under a column group (cmidrule) short of the group's edges,
+    # by up to this many em on each side: two such rules' facing ends closer than this
+    # mark one column boundary.
+    rule_trim_em: float = 1.5
+    # A header text centred over empty cells beside its own spans them (a column group)
+    # when the span's centre is this many em from the text's: inferred column edges sit
+    # in the white between values, off the drawn edges by up to about an em.
+    group_centre_em: float = 1.5
 
 
 LAYOUT = LayoutSettings()

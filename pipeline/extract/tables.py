@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from pipeline.extract.document import BBox, Glyph, PageLayout, Rule, TextLine, build_lines
+from pipeline.extract.document import BBox, Fill, Glyph, PageLayout, Rule, TextLine, build_lines
 from pipeline.extract.settings import TABLES
 from pipeline.normalize.text import join_wrapped, squash
 
@@ -173,10 +173,11 @@ def _stacked_tables(
                 continue
             if len(run) == 2 and r is None:
                 run += _rows_at_page_foot(page, run, bottom)
+            lone = len(run) == 2 and run[0] in zebra and run[1] in zebra
             if len(run) >= 2 and run[0] in zebra:
-                run = _zebra_head(page, run, size) + run
+                run = _zebra_head(page, run, size, lone) + run
             if len(run) >= 2 and run[-1] in zebra:
-                tail = _zebra_tail(page, run, size)
+                tail = _zebra_tail(page, run, size, lone)
                 if not tail and len(run) == 2 and run[0] in zebra:
                     if not _header_at_page_foot(page, run, bottom):
                         run = [r] if r is not None else []
@@ -208,13 +209,28 @@ def _zebra_rules(page: PageLayout, region: BBox, size: float) -> list[Rule]:
         ),
         key=lambda f: (round(f.x0), round(f.x1), f.top),
     )
-    out: list[Rule] = []
-    for a, b in pairwise(fills):
+    chained: set[int] = set()
+    for i, (a, b) in enumerate(pairwise(fills)):
         same = abs(a.x0 - b.x0) <= EDGE_TOL and abs(a.x1 - b.x1) <= EDGE_TOL
         if same and 0 <= b.top - a.bottom <= TABLES.max_row_em * size:
-            for f in (a, b):
-                out += [Rule(True, f.top, f.x0, f.x1), Rule(True, f.bottom, f.x0, f.x1)]
+            chained |= {i, i + 1}
+    vrules = page.vrules(region)
+    out: list[Rule] = []
+    for i, f in enumerate(fills):
+        if i in chained or not _ruled_across(f, vrules):
+            out += [Rule(True, f.top, f.x0, f.x1), Rule(True, f.bottom, f.x0, f.x1)]
     return list(dict.fromkeys(out))
+
+
+def _ruled_across(fill: Fill, vrules: list[Rule]) -> bool:
+    """Does a vertical rule cross this band? Then it is a cell of a ruled grid (a shaded
+    header), evidence of that grid's rows, not of zebra rows."""
+    return any(
+        fill.x0 - EDGE_TOL <= v.pos <= fill.x1 + EDGE_TOL
+        and v.start < fill.bottom - EDGE_TOL
+        and v.end > fill.top + EDGE_TOL
+        for v in vrules
+    )
 
 
 def _header_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> bool:
@@ -224,10 +240,10 @@ def _header_at_page_foot(page: PageLayout, run: list[Rule], bottom: float) -> bo
     return not _lines_below(page, under, bottom) and len(_text_columns(page, top, under)) >= 2
 
 
-def _zebra_head(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
+def _zebra_head(page: PageLayout, run: list[Rule], size: float, lone: bool) -> list[Rule]:
     """A zebra table continued at a page's top with an unshaded row first: the block of
     text right above its first band, when it is set in two or more columns and keeps
-    to the columns of the band's text."""
+    to the columns of the band's text (cell for cell, when the band is `lone`)."""
     first = run[0]
     edge = _block_edge(page, first, size, upward=True)
     if edge is None:
@@ -236,19 +252,37 @@ def _zebra_head(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
     if any(not g.text.isspace() for g in page.glyphs_in((first.start, 0.0, first.end, start.pos))):
         return []  # not at the page's top: text above it (a paragraph's last line)
     in_columns = len(_text_columns(page, start, first)) >= 2
-    return [start] if in_columns and _keeps_to_columns(page, run[0], run[1], start, first) else []
+    fits = _keeps_to_columns(page, run[0], run[1], start, first)
+    if lone:
+        fits = fits and _cell_for_cell(page, (run[0], run[1]), (start, first))
+    return [start] if in_columns and fits else []
 
 
-def _zebra_tail(page: PageLayout, run: list[Rule], size: float) -> list[Rule]:
+def _zebra_tail(page: PageLayout, run: list[Rule], size: float, lone: bool) -> list[Rule]:
     """A zebra table's last row when it is not shaded: the block of text right under its
-    last band, when it keeps to the header's columns and is set in two or more of them."""
+    last band, when it keeps to the header's columns and is set in two or more of them
+    (cell for cell under a `lone` band: a one-row table under its header band)."""
     last = run[-1]
     edge = _block_edge(page, last, size, upward=False)
     if edge is None:
         return []
     end = replace(last, pos=edge + 1.0)
     fits = _keeps_to_columns(page, run[0], run[1], last, end)
+    if lone:
+        fits = fits and _cell_for_cell(page, (run[0], run[1]), (last, end))
     return [end] if fits and len(_text_columns(page, last, end)) >= 2 else []
+
+
+def _cell_for_cell(page: PageLayout, band: tuple[Rule, Rule], block: tuple[Rule, Rule]) -> bool:
+    """One shaded band is weak evidence of a table (a card's heading band is one too):
+    the block beside it belongs to it only when each of its cells stands under its own
+    cell of the band's text, no two under one (a total and its figure under a heading's
+    title do not)."""
+    band_cells = _text_columns(page, *band)
+    cells = _text_columns(page, *block)
+    return len(band_cells) >= 2 and all(
+        sum(a < d and c < b for c, d in cells) <= 1 for a, b in band_cells
+    )
 
 
 def _block_edge(page: PageLayout, rule: Rule, size: float, upward: bool) -> float | None:
@@ -358,6 +392,39 @@ def _crossing_components(
     return list(comps.values())
 
 
+def text_above(page: PageLayout, region: BBox, table: Table) -> bool:
+    """Whether body text stands in `region` above the table (the page label aside)."""
+    x0, top, x1, _ = region
+    return any(
+        ln.bottom <= table.bbox[1] + EDGE_TOL and x0 <= ln.x0 and ln.x1 <= x1
+        for ln in page.body_lines()
+        if ln.top >= top
+    )
+
+
+def rows_at_page_top(page: PageLayout, region: BBox, col_edges: Sequence[float]) -> Table | None:
+    """Rows of a table continued at the page's top with no rule or fill to show them
+    (an unshaded zebra row run on alone): the lines from the top of `region` set in the
+    given columns, every piece inside one column and two or more columns used."""
+    x0, top, x1, _ = region
+    inner = [x for x in col_edges if x0 < x < x1]
+    size = _text_size(page.glyphs_in(region))
+    block: list[TextLine] = []
+    for ln in (ln for ln in page.body_lines() if ln.top >= top):
+        if block and ln.top - block[-1].bottom > TABLES.run_on_gap_em * size:
+            break
+        pieces = ln.split(TABLES.cell_gap_em)
+        columns = {bisect.bisect(inner, (p.x0 + p.x1) / 2) for p in pieces}
+        crosses = any(p.x0 + EDGE_TOL < x < p.x1 - EDGE_TOL for p in pieces for x in inner)
+        if crosses or len(columns) < 2 or len(columns) < len(pieces):
+            break
+        block.append(ln)
+    if not block:
+        return None
+    bbox = (col_edges[0], block[0].top - 1.0, col_edges[-1], block[-1].bottom + 1.0)
+    return _build_table(page, bbox, forced_columns=col_edges)
+
+
 def regrid(page: PageLayout, table: Table, col_edges: Sequence[float]) -> Table:
     """Rebuild an unruled table on given column edges (those of the table it continues)."""
     return _build_table(page, table.bbox, forced_columns=col_edges)
@@ -411,6 +478,20 @@ def _rulings_in(page: PageLayout, bbox: BBox) -> tuple[list[Rule], list[Rule]]:
         and r.start >= x0 - EDGE_TOL
         and r.end <= x1 + EDGE_TOL
     ]
+    # Bands shaded across the whole table (a zebra table's header and rows) part its
+    # rows as rules do.
+    inner_h += [
+        Rule(True, y, f.x0, f.x1)
+        for f in page.fills
+        if f.filled
+        and not f.stroked
+        and abs(f.x0 - x0) <= EDGE_TOL
+        and abs(f.x1 - x1) <= EDGE_TOL
+        and top - EDGE_TOL <= f.top
+        and f.bottom <= bottom + EDGE_TOL
+        for y in (f.top, f.bottom)
+        if not any(abs(r.pos - y) <= EDGE_TOL for r in inner_h)
+    ]
     vrules = [
         r
         for r in page.vrules(bbox)
@@ -428,7 +509,7 @@ def _inferred_columns(
     rules' ends, the body's left-aligned columns, and the header's cells."""
     x0, top, x1, bottom = bbox
     partial_ends = [
-        e for r in inner_h for e in (r.start, r.end) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
+        e for e in _partial_rule_ends(inner_h, size) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
     ]
     # Without a rule under the header (a table framed by its outer border only), the
     # header is its first row as white space parts the rows.
@@ -444,7 +525,34 @@ def _inferred_columns(
     cuts = [(a + b) / 2 for a, b in strips if not any(a <= e <= b for e in partial_ends)]
     cuts += partial_ends
     xs = _cluster(cuts + _aligned_body_cuts(glyphs, rows, size, cuts) + [x0, x1])
-    return _header_columns(glyphs, _cuts_between_header_cells(glyphs, xs, rows, size, ys), rows)
+    body_strips = _vertical_strips(
+        [g for g in glyphs if len(rows) < 2 or g.mid >= rows[1]], TABLES.column_gap_em * size
+    )
+    # A header band split in rows by white space only (a zebra table's shaded header)
+    # is read row by row as well.
+    bands = sorted({*ys, *_split_unruled_bands(glyphs, rows[:2], size, [x0, x1])})
+    cuts = _cuts_between_header_cells(glyphs, xs, rows, size, bands, body_strips)
+    return _header_columns(glyphs, cuts, rows)
+
+
+def _partial_rule_ends(inner_h: list[Rule], size: float) -> list[float]:
+    """Where partial rules end. Booktabs trims each rule under a group (cmidrule) short of
+    its columns' edges: two ends facing each other on one line, closer than a trim's
+    width, mark one boundary, at the middle of the gap."""
+    out: list[float] = []
+    by_line: dict[float, list[Rule]] = {}
+    for r in inner_h:
+        by_line.setdefault(round(r.pos), []).append(r)
+    for rules in by_line.values():
+        rules.sort(key=lambda r: r.start)
+        ends = [rules[0].start]
+        for a, b in pairwise(rules):
+            if 0 <= b.start - a.end <= TABLES.rule_trim_em * size:
+                ends.append((a.end + b.start) / 2)
+            else:
+                ends += [a.end, b.start]
+        out += [*ends, rules[-1].end]
+    return out
 
 
 class _UnionFind:
@@ -490,11 +598,38 @@ class _Grid:
             for i in _band_rows(self.glyphs, xs, ys, uf.find):
                 for j in range(n_cols - 1):
                     uf.union(i * n_cols + j, i * n_cols + j + 1)
+            if n_rows >= 3:
+                for a, b in _group_spans(self.glyphs, xs, ys, self.size, uf.find):
+                    for j in range(a, b):
+                        uf.union(j, j + 1)
+            self._merge_down_in_header(uf, sorted(ruled_ys))
         members: dict[int, list[tuple[int, int]]] = {}
         for i in range(n_rows):
             for j in range(n_cols):
                 members.setdefault(uf.find(i * n_cols + j), []).append((i, j))
         return list(members.values())
+
+    def _merge_down_in_header(self, uf: _UnionFind, ruled_ys: list[float]) -> None:
+        """In a header band parted from the body by a rule or a fill's edge, and split in
+        rows by white space only, a one-column cell takes the blank cells above and below
+        it (年次 over both header rows; the label column's blank head): as when ruled."""
+        if len(ruled_ys) < 3:
+            return  # no band tells the header from the body (white space alone)
+        n_cols = len(self.xs) - 1
+        rows = [i for i in range(len(self.ys) - 1) if self.ys[i + 1] <= ruled_ys[1] + EDGE_TOL]
+        if len(rows) < 2:
+            return
+
+        def width(i: int, j: int) -> int:
+            root = uf.find(i * n_cols + j)
+            return sum(uf.find(i * n_cols + k) == root for k in range(n_cols))
+
+        for i in rows[:-1]:
+            for j in range(n_cols):
+                upper_blank = _empty(self.glyphs, self.xs, self.ys, i, j)
+                lower_blank = _empty(self.glyphs, self.xs, self.ys, i + 1, j)
+                if (upper_blank or lower_blank) and width(i, j) == 1 and width(i + 1, j) == 1:
+                    uf.union(i * n_cols + j, (i + 1) * n_cols + j)
 
     def _parted_across(self, i: int, j: int, vrules: list[Rule]) -> bool:
         """Is grid cell (i, j) parted from (i, j + 1)?"""
@@ -638,7 +773,12 @@ def _header_cells(extents: Iterable[tuple[float, float]]) -> list[list[float]]:
 
 
 def _cuts_between_header_cells(
-    glyphs: Sequence[Glyph], xs: list[float], ys: list[float], size: float, bands: list[float]
+    glyphs: Sequence[Glyph],
+    xs: list[float],
+    ys: list[float],
+    size: float,
+    bands: list[float],
+    strips: Sequence[tuple[float, float]] = (),
 ) -> list[float]:
     """Inferred columns where white space alone finds none: every two header cells have
     a boundary between them (values that nearly fill their columns leave no strip of
@@ -657,7 +797,7 @@ def _cuts_between_header_cells(
     # (項目名 over parent and sub-labels): nothing shows which texts span. With several,
     # a text spans when it stands over several cells of a row below.
     solid = [
-        (a0, a1)
+        (k, a0, a1)
         for k, cells in enumerate(rows)
         for a0, a1 in cells
         if len(rows) > 1
@@ -666,7 +806,22 @@ def _cuts_between_header_cells(
         )
     ]
     body = [g for g in glyphs if g.mid >= ys[1]]
-    out = [x for x in xs if not any(a0 + 0.5 < x < a1 - 0.5 for a0, a1 in solid)]
+
+    def spans_parted_cells(k: int, a0: float, a1: float, x: float) -> bool:
+        """A group's text centred over its columns (総人口 over 年少 生産年齢 老年) spans
+        them, however narrow: two cells of a row below part right under it, and none
+        of that row's texts is its own wrapped rest (standing within its extent)."""
+        lower = [c for cells in rows[k + 1 :] for c in cells]
+        if any(a0 - 0.5 * size <= c0 and c1 <= a1 + 0.5 * size for c0, c1 in lower):
+            return False
+        return any(c1 <= x <= d0 for cells in rows[k + 1 :] for (_, c1), (d0, _) in pairwise(cells))
+
+    def clear(x: float) -> bool:
+        return all(
+            spans_parted_cells(k, a0, a1, x) for k, a0, a1 in solid if a0 + 0.5 < x < a1 - 0.5
+        )
+
+    out = [x for x in (_clear_in_strip(x, strips, rows, clear) for x in xs) if x is not None]
     for cells in rows:
         for (a0, a1), (b0, b1) in pairwise(cells):
             ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
@@ -678,14 +833,52 @@ def _cuts_between_header_cells(
             spots = {a1, b0, middle} | {
                 e for g in body for e in (g.x0 - 0.1, g.x1 + 0.1) if a1 <= e <= b0
             }
-            clear = {x for x in spots if not any(c0 + 0.5 < x < c1 - 0.5 for c0, c1 in solid)}
-            out.append(
-                min(
-                    clear or spots,
-                    key=lambda x: (sum(g.x0 < x < g.x1 for g in body), abs(x - middle)),
-                )
+            cut = min(
+                {x for x in spots if clear(x)} or spots,
+                key=lambda x: (sum(g.x0 < x < g.x1 for g in body), abs(x - middle)),
             )
+            if not _body_runs_across(body, cut, a0, b1):
+                out.append(cut)
     return sorted(out)
+
+
+def _clear_in_strip(
+    x: float,
+    strips: Sequence[tuple[float, float]],
+    rows: list[list[list[float]]],
+    clear: Callable[[float], bool],
+) -> float | None:
+    """A cut where no header text stands: x itself, or the clear place in its white
+    strip nearest it (a strip's middle may lie under a wide centred header text whose
+    column starts inside the strip); None when the whole strip lies under one."""
+    if clear(x):
+        return x
+    cells = [c for row in rows for c in row]
+    for a, b in strips:
+        if a <= x <= b:
+            edges = {a, b} | {e for c0, c1 in cells for e in (c0 - 1.0, c1 + 1.0) if a <= e <= b}
+            spots = [
+                e
+                for e in edges
+                if clear(e) and not any(c0 + 0.5 < e < c1 - 0.5 for c0, c1 in cells)
+            ]
+            return min(spots, key=lambda e: abs(e - x)) if spots else None
+    return None
+
+
+def _body_runs_across(body: Sequence[Glyph], x: float, x0: float, x1: float) -> bool:
+    """Do the body's values run across x on most of their lines? Then the two header
+    texts beside x are one cell spaced out ("24  (人)", "増 減 率" set with wide gaps):
+    values of two columns part, however close they come. A text more than twice as wide
+    as both header texts (a band row over the whole table) shows nothing here."""
+    crossed = counted = 0
+    for ln in build_lines(body):
+        pieces = [p for p in ln.split(TABLES.cell_gap_em) if p.x1 > x0 and p.x0 < x1]
+        if not pieces or any(p.x1 - p.x0 > 2 * (x1 - x0) for p in pieces):
+            continue  # running text: a band row over the table, not a cell's value
+        counted += 1
+        crossed += any(p.x0 < x < p.x1 for p in pieces)
+    return counted > 0 and 2 * crossed >= counted
 
 
 def _header_extents(header: Sequence[Glyph]) -> list[tuple[float, float]]:
@@ -841,6 +1034,81 @@ def _band_rows(
         if len(cols) >= 2 and len(groups) == 1:
             out.append(i)
     return out
+
+
+def _group_spans(
+    glyphs: Sequence[Glyph],
+    xs: Sequence[float],
+    ys: Sequence[float],
+    size: float,
+    find: Callable[[int], int],
+) -> list[tuple[int, int]]:
+    """Column spans (first, last) of a header's first-row texts centred over empty cells
+    beside their own, with text under two or more of them (事業所数 over 24, 28, 増減率;
+    総人口 over its own column and its parts): one cell over those columns, as a merged
+    cell of a ruled header is: the span wider than its own cell whose centre is
+    nearest the text's (columns' widths differ, so a group's text may be as near its
+    middle column's centre)."""
+    n_cols = len(xs) - 1
+
+    def texts(i: int) -> dict[int, list[Glyph]]:
+        out: dict[int, list[Glyph]] = {}
+        for g in glyphs:
+            if ys[i] <= g.mid <= ys[i + 1] and not g.text.isspace():
+                j = min(max(bisect.bisect_right(xs, (g.x0 + g.x1) / 2) - 1, 0), n_cols - 1)
+                out.setdefault(find(i * n_cols + j), []).append(g)
+        return out
+
+    filled_below = {j for j in range(n_cols) if not _empty(glyphs, xs, ys, 1, j)}
+    claimed: set[int] = set()
+
+    groups = sorted(texts(0).items(), key=lambda kv: min(g.x0 for g in kv[1]))
+    centres = [(min(g.x0 for g in gs) + max(g.x1 for g in gs)) / 2 for _, gs in groups]
+
+    def free(j: int, centre: float) -> bool:
+        """No text of its own row, not the top of a taller cell, nearer this text than
+        any other of the row (a group's columns stand under it, not under the next)."""
+        mid = (xs[j] + xs[j + 1]) / 2
+        return (
+            _empty(glyphs, xs, ys, 0, j)
+            and find(j) != find(n_cols + j)
+            and j not in claimed
+            and all(abs(mid - centre) <= abs(mid - c) for c in centres)
+        )
+
+    spans = []
+    for (root, _), centre in zip(groups, centres, strict=True):
+        own = sorted({j for j in range(n_cols) if find(j) == root})
+        lo, hi = own[0], own[-1]
+        while lo > 0 and free(lo - 1, centre):
+            lo -= 1
+        while hi + 1 < n_cols and free(hi + 1, centre):
+            hi += 1
+
+        def off(ab: tuple[int, int], centre: float = centre) -> float:
+            return abs((xs[ab[0]] + xs[ab[1] + 1]) / 2 - centre)
+
+        fits = [
+            (a, b)
+            for a in range(lo, own[0] + 1)
+            for b in range(own[-1], hi + 1)
+            if (a, b) != (own[0], own[-1])
+            and off((a, b)) <= TABLES.group_centre_em * size
+            and len(filled_below & set(range(a, b + 1))) >= 2
+        ]
+        if fits:
+            best = min(fits, key=lambda ab: (off(ab), ab[1] - ab[0]))
+            spans.append(best)
+            claimed.update(range(best[0], best[1] + 1))
+    return spans
+
+
+def _empty(glyphs: Sequence[Glyph], xs: Sequence[float], ys: Sequence[float], i: int, j: int):
+    return not any(
+        ys[i] <= g.mid <= ys[i + 1] and xs[j] <= (g.x0 + g.x1) / 2 < xs[j + 1]
+        for g in glyphs
+        if not g.text.isspace()
+    )
 
 
 def _runs_across(

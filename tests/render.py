@@ -173,11 +173,18 @@ class Doc:
             w += 0.25 * size * sum(a != b for a, b in zip(latin, latin[1:]))
         return w
 
-    def wrap(self, s: str, width: float, font: str = MINCHO, size: float = BODY) -> list[str]:
+    def wrap(
+        self,
+        s: str,
+        width: float,
+        font: str = MINCHO,
+        size: float = BODY,
+        spacing: float | None = None,
+    ) -> list[str]:
         # Like a word processor: break anywhere in Japanese text, never inside a Latin word.
         lines, cur = [], ""
         for ch in s:
-            if self.width(cur + ch, font, size) > width:
+            if self.width(cur + ch, font, size, spacing) > width:
                 keep = len(cur)
                 if ch in NO_LINE_START and keep > 1:
                     keep -= 1  # kinsoku: 、。・） never open a line; the char before comes along

@@ -14,6 +14,7 @@ from pipeline.api import errors_of, extract_document, validate_frames
 from pipeline.extract.document import open_document
 from pipeline.normalize.text import squash
 from tests.edition import Edition, Landed, chapter_titles, edition_for
+from tests.edition_stats import CIRCLED, environment_titles, header_paths
 from tests.sample_cards import expected_rows
 
 
@@ -131,6 +132,51 @@ def _check_narrative(where: str, ed: Edition, frames: dict) -> None:
             assert got == [squash(p) for p in paragraphs], (where, s.no, title)
 
 
+def _check_statistics(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
+    """Every cell of every 表N as drawn: its text, row label, header path, notes, source."""
+    got = frames["statistics"]
+    tables = [t for s in ed.environment for t in s.tables]
+    assert sorted(set(got["table_id"])) == sorted(t["caption"].split(" ")[0] for t in tables), where
+    for t in tables:
+        table_id = t["caption"].split(" ")[0]
+        mine = got[got["table_id"] == table_id]
+        at = f"{where} {table_id}"
+        assert set(mine["caption"]) == {t["caption"]}, at
+        cells = [
+            (r.row_no, r.col_no, r.row_label, r.value_raw, [squash(x) for x in r.column_path])
+            for r in mine.sort_values(["row_no", "col_no"]).itertuples()
+        ]
+        paths = header_paths(t["header_rows"])
+        want = [
+            (i, j, row[0], row[j], [squash(x) for x in paths[j]])
+            for i, row in enumerate(t["rows"], start=1)
+            for j in range(1, len(row))
+        ]
+        assert cells == want, at
+        assert set(mine["source_note"]) == {t["source"]}, at
+        assert [list(n) for n in mine["notes"]] == [t["notes"]] * len(mine), at
+
+
+def _check_figures(where: str, ed: Edition, frames: dict) -> None:
+    got = frames["figures"].sort_values("figure_no")
+    want = [f for s in ed.environment for f in s.figures]
+    assert [
+        (None if pd.isna(r.caption) else r.caption, r.source, list(r.notes))
+        for r in got.itertuples()
+    ] == [(f["caption"], f["source"], [f["note"]] if f["note"] else []) for f in want], where
+
+
+def _check_environment(where: str, ed: Edition, frames: dict) -> None:
+    blocks = frames["narrative"]
+    chapter, part = environment_titles(ed.era_label)
+    for s in ed.environment:
+        path = [chapter.split()[0], part.split()[0], CIRCLED[s.no - 1]]
+        mine = blocks[blocks["section_path"].map(lambda p, pa=path: list(p) == pa)]
+        for kind, want in (("paragraph", s.paragraphs), ("bullet", s.bullets)):
+            got = [squash(t) for t in mine[mine["kind"] == kind]["text"]]
+            assert got == [squash(x) for x in want], (where, s.title, kind)
+
+
 def test_edition_seed_reads_exactly(tmp_path: Path, edition_seed: int) -> None:
     ed = edition_for(edition_seed)
     where = ed.describe()
@@ -140,3 +186,6 @@ def test_edition_seed_reads_exactly(tmp_path: Path, edition_seed: int) -> None:
     _check_index(where, ed, frames, landed)
     _check_program_list(where, ed, frames)
     _check_narrative(where, ed, frames)
+    _check_statistics(where, ed, frames, landed)
+    _check_figures(where, ed, frames)
+    _check_environment(where, ed, frames)

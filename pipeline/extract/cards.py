@@ -133,9 +133,25 @@ def find_card_header(lines: list[PlacedLine], anchor: int) -> int | None:
         if DEPARTMENT_LINE.match(key) or OVERVIEW_LABEL.match(key) or RESULTS_LABEL.match(key):
             return None
         if CARD_NUMBER.match(fold_width(lines[i].text).strip()):
+            while i > 0 and _beside_number(lines[i - 1], lines[i]):
+                i -= 1
             return i
         i -= 1
     return None
+
+
+def _beside_number(above: PlacedLine, number: PlacedLine) -> bool:
+    """A title line right of a number that stands alone on its line, the two overlapping
+    or touching vertically: the number is centred beside a title of several lines (a
+    card header drawn as two table cells), and the title's first line is above it."""
+    m = CARD_NUMBER.match(fold_width(number.text).strip())
+    return (
+        m is not None
+        and not m.group(2)
+        and above.page is number.page
+        and above.line.x0 > number.line.x1 + 0.5 * number.line.size
+        and above.line.bottom >= number.line.top - 0.25 * number.line.size
+    )
 
 
 def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
@@ -368,6 +384,10 @@ def parse_card_header(
 ) -> tuple[int, list[str], str, str | None, int | None, str | None]:
     """(card number, title lines, program name, budget as printed, budget in 千円, budget note)."""
     texts = [fold_width(ln.text).strip() for ln in head]
+    if not CARD_NUMBER.match(texts[0]):  # a number centred beside a title's lines
+        k = next(k for k, t in enumerate(texts) if CARD_NUMBER.match(t))
+        head = [head[k], *head[:k], *head[k + 1 :]]
+        texts = [texts[k], *texts[:k], *texts[k + 1 :]]
     m = CARD_NUMBER.match(texts[0])
     assert m is not None  # find_card_header guarantees it
     card_no = int(m.group(1))

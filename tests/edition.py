@@ -230,7 +230,7 @@ def edition_for(seed: int) -> Edition:
     chosen = policies[start : start + rng.randint(1, MAX_POLICIES)]
     more = random.Random(f"edition {seed} more")
     style = EditionStyle(
-        cards=_style(rng, more),
+        cards=_style(rng, more, random.Random(f"edition {seed} late")),
         cover=rng.choice(["era_first", "title_first", "one_line"]),
         toc_leader=rng.choice(["…", "・", "．", ""]),
         index_name_width=rng.choice([0.34, 0.42, 0.5]),

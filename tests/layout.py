@@ -98,9 +98,11 @@ def _spec(no: int, card: dict) -> CardSpec:
     )
 
 
-def _style(rng: random.Random, more: random.Random | None = None) -> Style:
-    """A drawing style; `more` draws the styles added later, so that the seeds drawn
-    before keep their drawings."""
+def _style(
+    rng: random.Random, more: random.Random | None = None, late: random.Random | None = None
+) -> Style:
+    """A drawing style; `more` and `late` draw the styles added later (in session 5 and
+    after), so that the seeds drawn before keep their drawings."""
     rules = rng.choice(["lines", "rects", "hlines", "booktabs"])
     if more is not None and more.random() < 0.15:
         rules = "frame"
@@ -108,9 +110,12 @@ def _style(rng: random.Random, more: random.Random | None = None) -> Style:
     if more is not None and more.random() < 0.12:
         rules = "zebra"
     breaks = rng.random() < 0.4
+    header = rng.choice(["box", "dot", "band", "stacked"])
+    if late is not None and late.random() < 0.15:
+        header = "table"
     return Style(
         rules=rules,
-        header=rng.choice(["box", "dot", "band", "stacked"]),
+        header=header,
         budget=rng.choice(["inline", "colon", "below"]),
         card_box=rng.random() < 0.25,
         label=rng.choice(["- {n} -", "{n}", "－{n}－"]),
@@ -140,7 +145,9 @@ def layout_for(seed: int) -> Layout:
         edition=edition,
         policy_no=no,
         heading=f"{CIRCLED[no - 1]} {policy['title']}",
-        style=_style(rng, random.Random(f"layout {seed} more")),
+        style=_style(
+            rng, random.Random(f"layout {seed} more"), random.Random(f"layout {seed} late")
+        ),
         cards=tuple(_spec(i, c) for i, c in enumerate(chosen, start=1)),
         truth=tuple(chosen),
     )

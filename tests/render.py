@@ -38,7 +38,9 @@ class Style:
     # outer border only: no rule between rows or columns, the header told by its fill)
     # | zebra (no rule at all: the header band and every other row shaded)
     rules: str = "lines"
-    header: str = "box"  # box | dot | band | stacked (the number on a line of its own)
+    # box | dot | band | stacked (the number on a line of its own) | table (number and
+    # name in two ruled cells, the budget right of them)
+    header: str = "box"
     budget: str = "inline"  # inline | colon | below
     card_box: bool = False
     label: str = "- {n} -"  # "- {n} -" | "{n}" | "－{n}－"
@@ -254,6 +256,9 @@ class Doc:
             self.c.setFillGray(0)
             self.text(LEFT + 4, self.y + 2, str(card.no), GOTHIC, BODY)
         name_x = LEFT + 24
+        if st.header == "table":
+            self._header_cells(card, budget)
+            return self._card_body(card)
         if st.header == "box":
             self.c.rect(LEFT, PAGE_H - self.y - 16, 17, 16, fill=0, stroke=1)
             self.text(LEFT + 4, self.y + 2, str(card.no), GOTHIC, BODY)
@@ -278,6 +283,27 @@ class Doc:
         bw = self.width(budget, spacing=0.0)
         self.text(RIGHT - bw, self.y + 2, budget)
         self.y += 24
+        self._card_body(card)
+
+    def _header_cells(self, card: CardSpec, budget: str) -> None:
+        """The card's number and name in two ruled cells (a word processor's table), the
+        budget right of them on the name's first line."""
+        bw = self.width(budget, spacing=0.0)
+        name_x = LEFT + 24
+        lines = self.wrap(card.name, RIGHT - name_x - bw - 16, GOTHIC, 12)
+        h = 18.0 * len(lines) + 4
+        y0 = self.y  # card() made room: the header keeps with the card's start
+        c = self.c
+        c.setLineWidth(0.5)
+        c.rect(LEFT, PAGE_H - y0 - h, RIGHT - LEFT, h, fill=0, stroke=1)
+        c.line(name_x - 4, PAGE_H - y0, name_x - 4, PAGE_H - y0 - h)
+        self.text(LEFT + 5, y0 + (h - BODY) / 2, str(card.no), GOTHIC, BODY)
+        for i, ln in enumerate(lines):
+            self.text(name_x, y0 + 3 + 18 * i, ln, GOTHIC, 12)
+        self.text(RIGHT - 4 - bw, y0 + 5, budget)
+        self.y += h + 8
+
+    def _card_body(self, card: CardSpec) -> None:
         self.label("【 事業概要 】")
         for p in card.overview:
             self.paragraph(p)
@@ -293,7 +319,7 @@ class Doc:
         w = self.width(card.department_line, spacing=0.0)
         self.text(RIGHT - w, self.y + 2, card.department_line)
         self.y += 30
-        if st.card_box:
+        if self.style.card_box:
             self._box(self.box_top, self.y - 8)
             self.box_top = None
 

@@ -131,6 +131,27 @@ def _alter(
             lambda d: _alter(d, "表2", "平成20年", "総人口", "年少", 999999.0),
         ),
         ("statistics.shares_sum_to_100", lambda d: _alter(d, "表2", "21", "構成比", "老年", 30.0)),
+        (  # a header row read as a body row: no label
+            "statistics.structure",
+            lambda d: d.assign(
+                row_label=d["row_label"].where((d["table_id"] != "表2") | (d["row_no"] != 1), "")
+            ),
+        ),
+        (  # a column group lost: two columns under one header path
+            "statistics.structure",
+            lambda d: d.assign(
+                column_path=[
+                    ["事業所数", "24"] if (t, j) == ("表1", 2) else p
+                    for t, j, p in zip(d["table_id"], d["col_no"], d["column_path"], strict=True)
+                ]
+            ),
+        ),
+        (  # a cell split in two: an empty column
+            "statistics.structure",
+            lambda d: d.assign(
+                value_raw=d["value_raw"].where(~((d["table_id"] == "表1") & (d["col_no"] == 4)), "")
+            ),
+        ),
         ("statistics.change_rate", lambda d: _alter(d, "表1", "全国", "事業所数", "増減率", -5.0)),
         (
             "statistics.years_increase",

@@ -708,6 +708,16 @@ CONSISTENCY_CHECKS = [
         **_EXTRACT,
     ),
     Check(
+        "statistics.structure",
+        HEALTH,
+        ERROR,
+        "Every statistics table reads as a grid: each body row labelled, each column a "
+        "header of its own and a value in some row",
+        ("statistics",),
+        statistics,
+        rows_of("statistics"),
+    ),
+    Check(
         "statistics.parts_within_total",
         CONSISTENCY,
         WARNING,

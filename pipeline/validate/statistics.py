@@ -1,5 +1,6 @@
-"""Checks the statistics tables imply: parts within totals, shares summing to 100,
-change rates agreeing with the counts, years in order, every figure credited.
+"""Checks the statistics tables imply: each read as a grid (labelled rows, named and
+filled columns), parts within totals, shares summing to 100, change rates agreeing with
+the counts, years in order, every figure credited.
 
 Columns are found by their header words (総人口, 構成比, 増減率), never by position.
 """
@@ -26,8 +27,50 @@ def _group(path: object) -> str:
     return list(path)[0] if len(list(path)) else ""
 
 
-def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Finding]:
+def structure_findings(stats: pd.DataFrame) -> list[Finding]:
+    """A table read as a grid: every body row has its label, every column a header path
+    of its own and a value in some row. A header row taken for a body row (no label), a
+    column group lost (two columns under one path) or a cell's text split in two (an
+    empty column) break it; the value checks would then look at nothing."""
     out: list[Finding] = []
+    for table_id, table in stats.groupby("table_id", sort=False):
+        for _, row in table[table["row_label"].map(lambda s: not str(s).strip())].iterrows():
+            out.append(
+                _finding(
+                    "statistics.structure",
+                    f"{table_id} row {row['row_no']} has no label: its header or rows were misread",
+                    row,
+                )
+            )
+            break
+        columns = table.drop_duplicates("col_no").sort_values("col_no")
+        seen: dict[tuple, int] = {}
+        for _, col in columns.iterrows():
+            path = tuple(col["column_path"])
+            if not path or path in seen:
+                named = f"as column {seen[path]}" if path in seen else "no header"
+                out.append(
+                    _finding(
+                        "statistics.structure",
+                        f"{table_id} column {col['col_no']} has {named}: its header was misread",
+                        col,
+                    )
+                )
+            seen.setdefault(path, int(col["col_no"]))
+        for col_no, cells in table.groupby("col_no"):
+            if cells["value_raw"].map(lambda s: not str(s).strip()).all():
+                out.append(
+                    _finding(
+                        "statistics.structure",
+                        f"{table_id} column {col_no} is empty in every row: its cells were split",
+                        cells.iloc[0],
+                    )
+                )
+    return out
+
+
+def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Finding]:
+    out: list[Finding] = structure_findings(stats)
     # Cells by (table, row) in order of appearance, as dicts: a pandas group and a
     # Series per row cost more than all these checks.
     by_row: dict[tuple, list[dict]] = {}

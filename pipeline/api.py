@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import InputError, ValidationFailed
@@ -44,7 +45,7 @@ from pipeline.records import (
     statistics_rows,
 )
 from pipeline.validate.checks import schema_findings
-from pipeline.validate.registry import CheckInput, CheckResult, blocks, run_checks
+from pipeline.validate.registry import CheckInput, CheckResult, announcements, blocks, run_checks
 from pipeline.validate.report import (
     build_report,
     crop_keys,
@@ -54,15 +55,8 @@ from pipeline.validate.report import (
     render_regions,
     write_json,
 )
-from pipeline.write.parquet import (
-    clean_stale_staging,
-    new_staging,
-    partition_dir,
-    publish,
-    recover,
-    write_partition,
-    write_quarantine,
-)
+from pipeline.write.parquet import partition_dir, write_partition, write_quarantine
+from pipeline.write.store import new_staging, publish, reading, writing
 from schemas import DATASETS, MODULES
 
 Progress = Callable[[str], None]
@@ -82,6 +76,9 @@ class RunResult:
     report_path: Path
     html_path: Path
     partitions: list[Path] = field(default_factory=list)
+    # What was published but not said by the checks: releases whose files could not be
+    # read for the crosswalk (left out of it), one line each.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -193,12 +190,14 @@ def extract_document(doc: Document) -> tuple[dict[str, pd.DataFrame], Extraction
 
 
 def validate_frames(
-    frames: dict[str, pd.DataFrame], facts: ExtractionFacts | None = None
+    frames: dict[str, pd.DataFrame],
+    facts: ExtractionFacts | None = None,
+    announced: dict[str, bool] | None = None,
 ) -> Validation:
     """Every registered check: the schemas, extraction health, the cross-checks.
 
     Without `facts` (re-validating published data) the checks that need the PDF
-    are not run here.
+    are not run here, and `announced` says what the document announced.
     """
     schema: dict[str, list[Finding]] = {}
     checked: dict[str, pd.DataFrame] = {}
@@ -207,7 +206,7 @@ def validate_frames(
         checked[name], schema[name], rows = schema_findings(name, df)
         if rows:
             failed[name] = rows
-    results = run_checks(CheckInput(frames, facts, schema))
+    results = run_checks(CheckInput(frames, facts, schema, announced))
     return Validation(checked, results, failed)
 
 
@@ -267,12 +266,17 @@ def run_release(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     jobs: int = 1,
+    release_name: str | None = None,
 ) -> RunResult:
     """Extract, validate and publish one release. Raises ValidationFailed when errors block publishing.
 
-    `jobs` processes read the PDF's pages; the published files are the same for any value.
+    One journaled publish swaps in the release's partitions, its report and quarantine,
+    the cross-release crosswalk and the manifest's entry (`release_name`, by default
+    after the PDF's folder) together. `jobs` processes read the PDF's pages; the
+    published files are the same for any value.
     """
     pdf, out = Path(pdf), Path(out)
+    release_name = release_name or source_for(pdf).release
     say = progress or (lambda _msg: None)
     frames, facts, doc, release = extract_release(pdf, progress, limits, jobs)
     # Every stage after extraction works from the frames: free the page layouts.
@@ -282,74 +286,72 @@ def run_release(
     validation = validate_frames(frames, facts)
     frames, failed = validation.frames, validation.failed
     fault_point("validated")
-    has_errors = validation.has_errors
-    publishing = not has_errors or allow_errors
+    publishing = not validation.has_errors or allow_errors
     fy = release.fiscal_year
-
-    say("writing")
-    clean_stale_staging(out)
-    staging = new_staging(out)
-    rels: list[Path] = []
-    try:
-        metadata = {
-            "source_file": pdf.name,
-            "source_sha256": sha256,
-            "pipeline_version": pipeline_version(),
-            "fiscal_year": str(fy),
-        }
-        quarantine_dirs = {name: partition_dir(Path("_quarantine"), name, fy) for name in failed}
-        quarantine: dict[str, dict] = {}
-        for name, rows in sorted(failed.items()):
-            rel = quarantine_dirs[name]
-            quarantine[name] = {
+    quarantine_dirs = {name: partition_dir(Path("_quarantine"), name, fy) for name in failed}
+    report = build_report(
+        source_file=pdf.name,
+        source_sha256=sha256,
+        fiscal_year=fy,
+        era_label=release.era_label,
+        pipeline_version=pipeline_version(),
+        generated_at=_now(),
+        rows={k: len(v) for k, v in frames.items()},
+        results=validation.results,
+        printed=printed,
+        published=publishing,
+        allow_errors=allow_errors,
+        quarantine={
+            name: {
                 "path": str(rel / "part-0.parquet"),
                 "href": f"../../{rel.as_posix()}/part-0.parquet",
-                "rows": len(rows),
+                "rows": len(failed[name]),
             }
-        report_rel = partition_dir(Path(), "_validation", fy)
-        report = build_report(
-            source_file=pdf.name,
-            source_sha256=sha256,
-            fiscal_year=fy,
-            era_label=release.era_label,
-            pipeline_version=pipeline_version(),
-            generated_at=_now(),
-            rows={k: len(v) for k, v in frames.items()},
-            results=validation.results,
-            printed=printed,
-            published=publishing,
-            allow_errors=allow_errors,
-            quarantine=quarantine,
-            glyph_accounting=glyph_accounting(facts.accounts, printed) if facts else None,
-        )
-        crops = _start_crops(pdf, report, jobs)  # rendered while the datasets are written
-        for name, rows in sorted(failed.items()):
-            rel = quarantine_dirs[name]
-            write_quarantine(frames[name], rows, staging / rel, {**metadata, "dataset": name})
-            rels.append(rel)
-        if publishing:
-            for name, module in MODULES.items():
-                rel = partition_dir(Path(), name, fy)
-                keep = frames[name].drop(index=list(failed.get(name, {})))
-                write_partition(
-                    keep,
-                    DATASETS[name],
-                    module.ARROW_TYPES,
-                    module.SORT_KEYS,
-                    staging / rel,
-                    {**metadata, "dataset": name},
-                )
+            for name, rel in sorted(quarantine_dirs.items())
+        },
+        glyph_accounting=glyph_accounting(facts.accounts, printed) if facts else None,
+    )
+    report["announced"] = announcements(frames, facts)
+    crops = _start_crops(pdf, report, jobs)  # rendered while the datasets are written
+    metadata = {
+        "source_file": pdf.name,
+        "source_sha256": sha256,
+        "pipeline_version": pipeline_version(),
+        "fiscal_year": str(fy),
+    }
+    say("writing")
+    with writing(out):
+        staging = new_staging(out)
+        try:
+            rels: list[Path] = []
+            for name, rows in sorted(failed.items()):
+                rel = quarantine_dirs[name]
+                write_quarantine(frames[name], rows, staging / rel, {**metadata, "dataset": name})
                 rels.append(rel)
-        say("rendering the validation report")
-        _write_reports(staging / report_rel, report, crops())
-        rels.append(report_rel)
-        fault_point("staged")
-        stale_quarantine = [
-            partition_dir(Path("_quarantine"), name, fy) for name in MODULES if name not in failed
-        ]
-        publish(staging, out, rels, remove=stale_quarantine)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            published = {}
+            if publishing:
+                published = {n: frames[n].drop(index=list(failed.get(n, {}))) for n in MODULES}
+                rels += _stage_partitions(staging, published, fy, metadata)
+            say("rendering the validation report")
+            report_rel = partition_dir(Path(), "_validation", fy)
+            _write_reports(staging / report_rel, report, crops())
+            rels.append(report_rel)
+            unreadable: list[str] = []
+            if publishing:
+                say("updating the program crosswalk")
+                unreadable = _stage_crosswalk(staging, out, fy, published)
+                rels.append(Path(CROSSWALK))
+            _stage_manifest(staging, out, ReleaseSource(release_name, pdf), report)
+            rels.append(Path(MANIFEST))
+            fault_point("staged")
+            stale_quarantine = [
+                partition_dir(Path("_quarantine"), name, fy)
+                for name in MODULES
+                if name not in failed
+            ]
+            publish(staging, out, rels, remove=stale_quarantine)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     result = RunResult(
         source=pdf,
         fiscal_year=fy,
@@ -361,8 +363,9 @@ def run_release(
         report_path=out / report_rel / "report.json",
         html_path=out / report_rel / "report.html",
         partitions=[out / r for r in rels],
+        notes=unreadable,
     )
-    if has_errors and not allow_errors:
+    if validation.has_errors and not allow_errors:
         error = ValidationFailed(
             f"{pdf}: {len(result.errors)} validation error(s); nothing published, "
             f"previous data kept (see {result.html_path}); failed: "
@@ -372,6 +375,24 @@ def run_release(
         error.result = result
         raise error
     return result
+
+
+def _stage_partitions(
+    staging: Path, frames: dict[str, pd.DataFrame], fy: int, metadata: dict[str, str]
+) -> list[Path]:
+    rels = []
+    for name, module in MODULES.items():
+        rel = partition_dir(Path(), name, fy)
+        write_partition(
+            frames[name],
+            DATASETS[name],
+            module.ARROW_TYPES,
+            module.SORT_KEYS,
+            staging / rel,
+            {**metadata, "dataset": name},
+        )
+        rels.append(rel)
+    return rels
 
 
 def published_years(out: Path | str = "curated") -> list[int]:
@@ -388,51 +409,54 @@ def validate_release(
 ) -> dict:
     """Re-run every check over what is published for a fiscal year; rewrite its report.
 
-    Page crops are included when the source PDF (found under `raw` by its
-    sha256) is at hand.
+    The report keeps what the run that published it said of publishing (published,
+    --allow-errors, quarantine) and the checks that need the PDF. Page crops are
+    included when the source PDF (found under `raw` by its sha256) is at hand.
     """
     out = Path(out)
-    frames = {name: load(name, years=[fiscal_year], out=out) for name in MODULES}
-    meta = _dataset_metadata(out, "program_cards", fiscal_year)
-    results = validate_frames(frames).results
-    previous = _previous_report(out, fiscal_year)
-    if previous is not None:
-        results = carry_extraction_results(results, previous)
-    printed: dict[int, int | None] = {}
-    for df in frames.values():
-        for page, label in zip(df.get("source_page", []), df.get("printed_page", []), strict=False):
-            printed[int(page)] = None if pd.isna(label) else int(label)
-    pdf = _find_source(Path(raw), meta.get("source_sha256", "")) if raw else None
-    report = build_report(
-        source_file=meta.get("source_file", ""),
-        source_sha256=meta.get("source_sha256", ""),
-        fiscal_year=fiscal_year,
-        era_label=_report_field(out, fiscal_year, ("release", "era_label")),
-        pipeline_version=pipeline_version(),
-        generated_at=_now(),
-        rows={k: len(v) for k, v in frames.items()},
-        results=results,
-        printed=printed,
-        published=True,
-        allow_errors=False,
-        quarantine={},
-        # Counted when the PDF was read; published data cannot be counted again.
-        glyph_accounting=(previous or {}).get("glyph_accounting"),
-    )
-    folder = partition_dir(out, "_validation", fiscal_year)
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    _write_reports(tmp, report, render_crops(pdf, _report_cases(report)))
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    with writing(out):
+        frames = {
+            name: load(name, years=[fiscal_year], out=out, with_program_id=False)
+            for name in MODULES
+        }
+        meta = _dataset_metadata(out, "program_cards", fiscal_year)
+        # What the run said of publishing; a damaged report is not silently replaced.
+        report_file = partition_dir(out, "_validation", fiscal_year) / "report.json"
+        previous = read_report(fiscal_year, out) if report_file.exists() else {}
+        results = validate_frames(frames, announced=previous.get("announced")).results
+        if previous:
+            results = carry_extraction_results(results, previous)
+        printed: dict[int, int | None] = {}
+        for df in frames.values():
+            pages = zip(df.get("source_page", []), df.get("printed_page", []), strict=False)
+            for page, label in pages:
+                printed[int(page)] = None if pd.isna(label) else int(label)
+        pdf = _find_source(Path(raw), meta.get("source_sha256", "")) if raw else None
+        report = build_report(
+            source_file=meta.get("source_file", ""),
+            source_sha256=meta.get("source_sha256", ""),
+            fiscal_year=fiscal_year,
+            era_label=(previous.get("release") or {}).get("era_label"),
+            pipeline_version=pipeline_version(),
+            generated_at=_now(),
+            rows={k: len(v) for k, v in frames.items()},
+            results=results,
+            printed=printed,
+            published=bool(previous.get("published", True)),
+            allow_errors=bool(previous.get("allow_errors", False)),
+            quarantine=previous.get("quarantine") or {},
+            # Counted when the PDF was read; published data cannot be counted again.
+            glyph_accounting=previous.get("glyph_accounting"),
+        )
+        report["announced"] = previous.get("announced")
+        staging = new_staging(out)
+        try:
+            rel = partition_dir(Path(), "_validation", fiscal_year)
+            _write_reports(staging / rel, report, render_crops(pdf, _report_cases(report)))
+            publish(staging, out, [rel])
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return report
-
-
-def _previous_report(out: Path, fiscal_year: int) -> dict | None:
-    try:
-        return read_report(fiscal_year, out)
-    except (InputError, ValueError):
-        return None
 
 
 def carry_extraction_results(results: list[CheckResult], previous: dict) -> list[CheckResult]:
@@ -467,23 +491,19 @@ def carry_extraction_results(results: list[CheckResult], previous: dict) -> list
 
 
 def read_report(fiscal_year: int, out: Path | str = "curated") -> dict:
-    recover(Path(out))
     path = partition_dir(Path(out), "_validation", fiscal_year) / "report.json"
-    if not path.is_file():
-        raise InputError(
-            f"{path}: no validation report for fiscal year {fiscal_year} (run `nenpo run` first)"
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _report_field(out: Path, fiscal_year: int, keys: tuple[str, ...]) -> object:
-    try:
-        value: object = read_report(fiscal_year, out)
-        for k in keys:
-            value = value[k]  # type: ignore[index]
-        return value
-    except (InputError, KeyError, TypeError):
-        return None
+    with reading(Path(out)):
+        if not path.is_file():
+            raise InputError(
+                f"{path}: no validation report for fiscal year {fiscal_year} (run `nenpo run` first)"
+            )
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(f"{path}: unreadable validation report ({e})") from e
+    if not isinstance(report, dict) or not isinstance(report.get("release"), dict):
+        raise InputError(f"{path}: not a validation report written by nenpo")
+    return report
 
 
 def _dataset_metadata(out: Path, dataset: str, fiscal_year: int) -> dict[str, str]:
@@ -542,28 +562,22 @@ def source_for(pdf: Path) -> ReleaseSource:
 
 
 def read_manifest(out: Path | str = "curated") -> dict:
-    recover(Path(out))
     path = Path(out) / MANIFEST
-    if not path.is_file():
-        return {"schema_version": MANIFEST_VERSION, "releases": {}}
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
+    with reading(Path(out)):
+        if not path.is_file():
+            return {"schema_version": MANIFEST_VERSION, "releases": {}}
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(
+                f"{path}: unreadable manifest ({e}); delete it to rebuild it on the next run"
+            ) from e
+    releases = manifest.get("releases") if isinstance(manifest, dict) else None
+    if not isinstance(releases, dict) or not all(isinstance(v, dict) for v in releases.values()):
         raise InputError(
-            f"{path}: unreadable manifest ({e}); delete it to rebuild it on the next run"
-        ) from e
-    manifest.setdefault("releases", {})
+            f"{path}: not a nenpo manifest (no releases by name); delete it to rebuild it on the next run"
+        )
     return manifest
-
-
-def _write_manifest(out: Path, manifest: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / MANIFEST
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    tmp.replace(path)
 
 
 def source_state(src: ReleaseSource, manifest: dict) -> str:
@@ -582,7 +596,8 @@ def source_state(src: ReleaseSource, manifest: dict) -> str:
     return "up to date"
 
 
-def _record_run(out: Path, src: ReleaseSource, report: dict | None) -> None:
+def _stage_manifest(staging: Path, out: Path, src: ReleaseSource, report: dict) -> None:
+    """The manifest with this run's entry, staged to be swapped in with the release."""
     manifest = read_manifest(out)
     stat = src.pdf.stat() if src.pdf.is_file() else None
     entry: dict = {
@@ -592,18 +607,15 @@ def _record_run(out: Path, src: ReleaseSource, report: dict | None) -> None:
         "mtime_ns": stat.st_mtime_ns if stat else None,
         "pipeline_version": pipeline_version(),
         "last_run": _now(),
+        "fiscal_year": report["release"]["fiscal_year"],
+        "rows": {k: v["rows"] for k, v in report["datasets"].items()},
+        "verdict": report["verdict"],
+        "published": report["published"],
     }
-    if report is not None:
-        entry.update(
-            fiscal_year=report["release"]["fiscal_year"],
-            rows={k: v["rows"] for k, v in report["datasets"].items()},
-            verdict=report["verdict"],
-            published=report["published"],
-        )
-    else:
-        entry.update(verdict="fail", published=False)
     manifest["releases"][src.release] = entry
-    _write_manifest(out, manifest)
+    (staging / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def run_source(
@@ -614,26 +626,16 @@ def run_source(
     limits: Limits = DEFAULT_LIMITS,
     jobs: int = 1,
 ) -> RunResult:
-    """run_release, then the release's manifest entry and the cross-release crosswalk."""
-    out = Path(out)
-    try:
-        result = run_release(
-            src.pdf,
-            out=out,
-            allow_errors=allow_errors,
-            progress=progress,
-            limits=limits,
-            jobs=jobs,
-        )
-    except ValidationFailed as e:
-        report = json.loads(e.report_path.read_text(encoding="utf-8")) if e.report_path else None
-        _record_run(out, src, report)
-        raise
-    _record_run(out, src, read_report(result.fiscal_year, out))
-    if progress:
-        progress("updating the program crosswalk")
-    rebuild_crosswalk(out)
-    return result
+    """run_release under the release's name in the manifest."""
+    return run_release(
+        src.pdf,
+        out=out,
+        allow_errors=allow_errors,
+        progress=progress,
+        limits=limits,
+        jobs=jobs,
+        release_name=src.release,
+    )
 
 
 def run_pending(
@@ -647,32 +649,45 @@ def run_pending(
     ]
 
 
-def rebuild_crosswalk(out: Path | str = "curated") -> pd.DataFrame:
-    """Recompute program_crosswalk over every published release and swap it in."""
+CROSSWALK = "program_crosswalk"
+
+
+def _stage_crosswalk(
+    staging: Path, out: Path, fiscal_year: int, frames: dict[str, pd.DataFrame]
+) -> list[str]:
+    """program_crosswalk over every published release with this one's rows in place of
+    what it had published, staged to be swapped in with the release. A release whose
+    files cannot be read is left out, and said so (one line each)."""
     from pipeline.identity import build_crosswalk, crosswalk_names
     from schemas import CROSS_RELEASE, CROSS_RELEASE_MODULES
 
-    out = Path(out)
     names = ("programs", "program_cards", "program_index")
-    frames = {name: load(name, out=out, with_program_id=False) for name in names}
-    walk = build_crosswalk(crosswalk_names(*(frames[n] for n in names)))
-    model = CROSS_RELEASE["program_crosswalk"]
-    module = CROSS_RELEASE_MODULES["program_crosswalk"]
+    unreadable: list[str] = []
+    parts: dict[str, list[pd.DataFrame]] = {n: [frames[n]] for n in names}
+    for year in published_years(out):
+        if year == fiscal_year:
+            continue
+        try:
+            loaded = {n: load(n, years=[year], out=out, with_program_id=False) for n in names}
+        except (InputError, OSError, pa.ArrowException) as e:
+            unreadable.append(
+                f"fiscal year {year}: its published files could not be read and are not in "
+                f"the crosswalk ({type(e).__name__}: {' '.join(str(e).split())[:200]})"
+            )
+            continue
+        for n in names:
+            parts[n].append(loaded[n])
+    combined = {n: pd.concat(parts[n], ignore_index=True) for n in names}
+    walk = build_crosswalk(crosswalk_names(*(combined[n] for n in names)))
+    model = CROSS_RELEASE[CROSSWALK]
+    module = CROSS_RELEASE_MODULES[CROSSWALK]
     model.validate(walk, lazy=True)
-    target, tmp, old = (
-        out / "program_crosswalk",
-        out / ".program_crosswalk.tmp",
-        out / ".program_crosswalk.old",
-    )
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-    meta = {"dataset": "program_crosswalk", "pipeline_version": pipeline_version()}
-    write_partition(walk, model, module.ARROW_TYPES, module.SORT_KEYS, tmp, meta, partitioned=False)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return walk
+    meta = {"dataset": CROSSWALK, "pipeline_version": pipeline_version()}
+    write_partition(
+        walk, model, module.ARROW_TYPES, module.SORT_KEYS, staging / CROSSWALK, meta,
+        partitioned=False,
+    )  # fmt: skip
+    return unreadable
 
 
 def load(
@@ -694,19 +709,26 @@ def load(
         known = ", ".join([*MODULES, *CROSS_RELEASE])
         raise InputError(f"unknown dataset {dataset!r}; known: {known}")
     root = Path(out) / dataset
-    if not root.is_dir():
-        raise InputError(f"{root}: no such dataset folder (run `nenpo run` first)")
     partitioning = "hive" if dataset in MODULES else None
-    table = ds.dataset(root, format="parquet", partitioning=partitioning).to_table(
-        filter=ds.field("fiscal_year").isin(list(years)) if years else None
-    )
+    walk_root = Path(out) / CROSSWALK
+    with reading(Path(out)):  # never half a publish
+        if not root.is_dir():
+            raise InputError(f"{root}: no such dataset folder (run `nenpo run` first)")
+        table = ds.dataset(root, format="parquet", partitioning=partitioning).to_table(
+            filter=ds.field("fiscal_year").isin(list(years)) if years else None
+        )
+        walk = None
+        if with_program_id and dataset in MODULES and walk_root.is_dir():
+            walk = ds.dataset(walk_root, format="parquet").to_table(
+                columns=["fiscal_year", "program_key", "program_id"]
+            )
     df = table.to_pandas(types_mapper=_pandas_type)
     if "fiscal_year" in df:
         df["fiscal_year"] = df["fiscal_year"].astype("Int64")
-    walk_root = Path(out) / "program_crosswalk"
-    if with_program_id and dataset in MODULES and "program_key" in df and walk_root.is_dir():
-        walk = load("program_crosswalk", out=out)[["fiscal_year", "program_key", "program_id"]]
-        df = df.merge(walk, on=["fiscal_year", "program_key"], how="left")
+    if walk is not None and "program_key" in df:
+        keys = walk.to_pandas(types_mapper=_pandas_type)
+        keys["fiscal_year"] = keys["fiscal_year"].astype("Int64")
+        df = df.merge(keys, on=["fiscal_year", "program_key"], how="left")
     return df
 
 

@@ -165,6 +165,8 @@ def run(
             continue
         progress.done()
         _print_run(result)
+        for note in result.notes:
+            click.echo(f"nenpo: warning: {note}", err=True)
         if result.errors:  # published with --allow-errors: still not a clean run
             exit_code = max(exit_code, 1)
     sys.exit(exit_code)

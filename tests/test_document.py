@@ -186,7 +186,8 @@ def test_jobs_publish_byte_identical_parquet(curated, tmp_path: Path) -> None:
     run_release(EDITIONS[edition][0], out=tmp_path, jobs=2)
     want = sorted(p.relative_to(one_job) for p in one_job.rglob("*.parquet"))
     got = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.parquet"))
-    assert got == want and len(want) == len(DATASETS)  # one file per dataset
+    # One file per dataset, and the crosswalk published with them.
+    assert got == want and len(want) == len(DATASETS) + 1
     for rel in want:
         assert (tmp_path / rel).read_bytes() == (one_job / rel).read_bytes(), rel
 

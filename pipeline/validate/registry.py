@@ -33,6 +33,9 @@ class CheckInput:
     frames: dict[str, pd.DataFrame]
     facts: ExtractionFacts | None = None
     schema: dict[str, list[Finding]] = field(default_factory=dict)
+    # Re-validating published data: what the run that read the PDF found announced,
+    # per dataset (its report keeps it); None counts everything announced.
+    announcements: dict[str, bool] | None = None
     _rows: dict[str, list[dict]] = field(default_factory=dict, repr=False)
     _memo: dict[Callable, list[Finding]] = field(default_factory=dict, repr=False)
 
@@ -83,12 +86,12 @@ def announced(name: str, ci: CheckInput) -> bool:
     """Whether the document announces content for a dataset, so that an empty one is a
     misread: a 目次 entry names the program list, captions ("表1 …") the statistics,
     the 目次 the narrative, the labels the cards and indexes, a card's tables their
-    indicators. Published data (no facts) came from a whole report."""
+    indicators. Published data (no facts): as the run that read it found."""
     f = ci.facts
     if name == "figures":
         return False  # an edition may have no charts
     if f is None:
-        return True
+        return True if ci.announcements is None else bool(ci.announcements.get(name, True))
     if name in ("programs", "program_totals"):
         return f.program_list_named
     if name == "statistics":
@@ -101,6 +104,13 @@ def announced(name: str, ci: CheckInput) -> bool:
         cards = ci.rows("program_cards")
         return any(int(c["n_tables"]) > 0 for c in cards) or (not cards and f.card_labels > 0)
     return bool(f.toc)
+
+
+def announcements(frames: dict[str, pd.DataFrame], facts: ExtractionFacts) -> dict[str, bool]:
+    """Per dataset, whether the document announces it: kept in the run's report, for
+    re-validating what was published."""
+    ci = CheckInput(frames, facts)
+    return {name: announced(name, ci) for name in sorted(frames)}
 
 
 def rows_of(*names: str) -> Needs:

@@ -1,23 +1,20 @@
-"""Deterministic Parquet, Hive-partitioned by fiscal year, published atomically.
+"""Deterministic Parquet, Hive-partitioned by fiscal year.
 
-A run writes every dataset of a release into a staging folder beside the
-target; publishing swaps each partition folder in with a rename, so readers
-see either the old or the new partition, never a half-written file.
+A run writes every dataset of a release into a staging folder beside the target;
+write/store.py publishes them (every partition with the report, the crosswalk and
+the manifest, in one journaled swap).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.faults import fault_point
 from schemas.common import PARTITION, arrow_schema
 
 DATA_FILE = "part-0.parquet"
@@ -76,53 +73,6 @@ def write_json(path: Path, payload: dict) -> None:
     os.replace(tmp, path)
 
 
-def new_staging(out: Path) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    return staging
-
-
-JOURNAL = "_publish_journal.json"
-
-
-def clean_stale_staging(out: Path) -> None:
-    """Undo what a killed run left: finish or roll back its publish, drop its staging."""
-    if not out.exists():
-        return
-    recover(out)
-    for p in out.glob(".staging-*"):
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def recover(out: Path) -> None:
-    """A publish interrupted mid-way is rolled back from its journal: every partition
-    it had replaced gets its previous folder back, every new one is removed."""
-    journal = out / JOURNAL
-    if not journal.is_file():
-        for p in out.glob("**/.old-*"):
-            shutil.rmtree(p, ignore_errors=True)
-        return
-    try:
-        entry = json.loads(journal.read_text(encoding="utf-8"))
-    except ValueError:
-        entry = {"state": "moving", "moves": []}
-    if entry.get("state") != "done":
-        for move in entry.get("moves", []):
-            dst, old = out / move["dst"], out / move["old"]
-            if old.exists():
-                if dst.exists():
-                    shutil.rmtree(dst)
-                os.replace(old, dst)
-            elif move.get("new") and dst.exists():
-                shutil.rmtree(dst)
-    for move in entry.get("moves", []):
-        shutil.rmtree(out / move["old"], ignore_errors=True)
-    journal.unlink()
-
-
 def write_quarantine(
     df: pd.DataFrame, failed_rows: dict[int, list[str]], folder: Path, metadata: dict[str, str]
 ) -> Path:
@@ -150,47 +100,3 @@ def write_quarantine(
     path = folder / DATA_FILE
     pq.write_table(table, path, compression="zstd")
     return path
-
-
-def publish(
-    staging: Path, out: Path, relative_dirs: list[Path], remove: Sequence[Path] = ()
-) -> None:
-    """Move each staged partition folder into `out`, replacing the previous one.
-
-    A journal written first lists every move; if the process dies mid-way the
-    next run rolls all of them back (recover), so readers end up with either
-    the whole previous release or the whole new one.
-    """
-    tag = os.getpid()
-    moves = []
-    for rel in [*relative_dirs, *(r for r in remove if r not in relative_dirs)]:
-        dst = out / rel
-        moves.append(
-            {
-                "dst": str(rel),
-                "old": str(rel.parent / f".old-{rel.name}-{tag}"),
-                "new": rel in relative_dirs and not dst.exists(),
-                "remove": rel not in relative_dirs,
-            }
-        )
-    journal = out / JOURNAL
-    tmp = journal.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"state": "moving", "moves": moves}), encoding="utf-8")
-    os.replace(tmp, journal)
-    for move, rel in zip(
-        moves, [*relative_dirs, *(r for r in remove if r not in relative_dirs)], strict=True
-    ):
-        dst, old = out / rel, out / move["old"]
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if dst.exists():
-            os.replace(dst, old)
-        if not move["remove"]:
-            os.replace(staging / rel, dst)
-        fault_point("publishing")
-    tmp.write_text(json.dumps({"state": "done", "moves": moves}), encoding="utf-8")
-    os.replace(tmp, journal)
-    fault_point("published")
-    for move in moves:
-        shutil.rmtree(out / move["old"], ignore_errors=True)
-    journal.unlink()
-    shutil.rmtree(staging, ignore_errors=True)

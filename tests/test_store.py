@@ -1,0 +1,245 @@
+"""curated/ as a store (issue 15): one lock, one journaled publish, confined recovery,
+validate after run, damaged store files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import api
+from tests.conftest import ROOT
+from tests.render import CardSpec, Style, render
+from tests.sample_cards import specs
+from tests.test_robustness import datasets, nenpo, one_error_line, tree
+
+
+def _pdf(tmp_path: Path, name: str, budget: str | None = None) -> Path:
+    cards = specs()[:4]
+    if budget is not None:
+        cards = [CardSpec(**{**s.__dict__, "budget": budget}) for s in cards]
+    folder = tmp_path / "raw" / name
+    folder.mkdir(parents=True)
+    return render(folder / "report.pdf", cards, Style())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[Path, Path]:
+    """A store with one release published, and a changed copy of it to run next."""
+    curated = tmp_path / "curated"
+    r = nenpo("run", str(_pdf(tmp_path, "r1")), "--out", str(curated))
+    assert r.returncode == 0, r.stderr
+    return curated, _pdf(tmp_path, "r2", budget="1,234")
+
+
+def _shas(curated: Path) -> set[str]:
+    """The source each published dataset partition was read from."""
+    return {
+        pq.read_schema(curated / rel).metadata[b"source_sha256"].decode()
+        for rel in datasets(curated)
+        if "fiscal_year=" in rel
+    }
+
+
+def _state(curated: Path) -> dict[str, bytes]:
+    """Everything a reader sees: partitions, reports, crosswalk, manifest."""
+    return {k: v for k, v in tree(curated).items() if not k.startswith(".")}
+
+
+# -- one publish path ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "moved:program_cards/fiscal_year=2020",
+        "moved:_validation/fiscal_year=2020",
+        "moved:program_crosswalk",
+        "moved:_manifest.json",
+    ],
+)
+def test_a_run_killed_at_each_publish_step_leaves_the_whole_old_state(
+    store: tuple[Path, Path], point: str
+) -> None:
+    curated, changed = store
+    before = _state(curated)
+    r = nenpo("run", str(changed), "--out", str(curated), env={"NENPO_FAULT": point})
+    assert r.returncode == -9
+    # A reader (load) recovers what a dead publisher left: the old state, whole.
+    cards = api.load("program_cards", out=curated)
+    assert len(cards) == 4 and "program_id" in cards
+    assert _state(curated) == before
+    assert not (curated / "_publish_journal.json").exists()
+
+
+def test_a_run_killed_after_its_moves_keeps_the_whole_new_state(store: tuple[Path, Path]) -> None:
+    curated, changed = store
+    r = nenpo("run", str(changed), "--out", str(curated), env={"NENPO_FAULT": "published"})
+    assert r.returncode == -9
+    assert (
+        nenpo("status", "--out", str(curated), "--raw", str(changed.parent.parent)).returncode == 0
+    )
+    manifest = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["releases"]) == {"r1", "r2"}  # the manifest came with the data
+    assert _shas(curated) == {api.file_sha256(changed)}
+
+
+def _paused(point: str, *args: str) -> subprocess.Popen:
+    """A nenpo command held at a fault point until a line is written to its stdin."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NENPO_PAUSE": point}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *args],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline() == f"paused at {point}\n"  # EOF if it died first
+    return proc
+
+
+def _go(proc: subprocess.Popen) -> tuple[int, str]:
+    out, err = proc.communicate("go\n", timeout=300)
+    return proc.returncode, out + err
+
+
+def test_status_and_load_during_a_publish_wait_for_it(
+    store: tuple[Path, Path], tmp_path: Path
+) -> None:
+    curated, changed = store
+    run = _paused(
+        "moved:program_cards/fiscal_year=2020", "run", str(changed), "--out", str(curated)
+    )
+    # Half the partitions are new: a reader now would see a mix. It must wait instead.
+    status = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "status",
+            "--out",
+            str(curated),
+            "--raw",
+            str(tmp_path / "raw"),
+        ],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    code, output = _go(run)
+    assert code == 0, output
+    out, err = status.communicate(timeout=300)
+    assert status.returncode == 0, err
+    assert _shas(curated) == {api.file_sha256(changed)}  # the publish was not rolled back
+    assert "r2" in out and "up to date" in out
+
+
+def test_two_runs_at_once_both_publish(store: tuple[Path, Path], tmp_path: Path) -> None:
+    curated, changed = store
+    other = _pdf(tmp_path, "r3", budget="9,999")
+    first = _paused("staged", "run", str(changed), "--out", str(curated))
+    # The first holds the store's run lock: the second reads its PDF, then waits.
+    second = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", str(other), "--out", str(curated)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    code, output = _go(first)
+    assert code == 0, output
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    manifest = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["releases"]) == {"r1", "r2", "r3"}  # no entry lost
+    assert all(manifest["releases"][r]["published"] for r in ("r2", "r3"))
+    # The second waited for the first and published last, whole.
+    assert _shas(curated) == {api.file_sha256(other)}
+    assert not list(curated.glob(".staging-*"))
+
+
+# -- confined recovery -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        {"dst": "../victim", "old": "program_cards/.old-x", "new": True},
+        {"dst": "program_cards/fiscal_year=2020", "old": "VICTIM_ABSOLUTE", "new": False},
+        {"dst": "link/inside", "old": "link/.old-inside", "new": True},
+    ],
+)
+def test_a_planted_journal_pointing_outside_the_store_deletes_nothing(
+    store: tuple[Path, Path], tmp_path: Path, move: dict
+) -> None:
+    curated, _ = store
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me")
+    (curated / "link").symlink_to(victim, target_is_directory=True)
+    move = {k: str(victim) if v == "VICTIM_ABSOLUTE" else v for k, v in move.items()}
+    journal = curated / "_publish_journal.json"
+    journal.write_text(json.dumps({"state": "moving", "moves": [move]}))
+    before = _state(curated)
+    for command in (["status", "--raw", str(tmp_path / "raw")], ["report"]):
+        r = nenpo(*command, "--out", str(curated))
+        assert r.returncode == 2
+        assert "left alone" in one_error_line(r)
+    assert (victim / "precious.txt").read_text() == "keep me"
+    assert journal.exists() and _state(curated) == before
+
+
+# -- validate after run ----------------------------------------------------------------
+
+
+def test_validate_after_run_passes_and_keeps_the_publish_state(store: tuple[Path, Path]) -> None:
+    curated, _ = store
+    before = api.read_report(2020, curated)
+    r = nenpo("validate", "--out", str(curated), "--raw", str(curated.parent / "raw"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    after = api.read_report(2020, curated)
+    assert after["verdict"] == before["verdict"] != "fail"
+    for key in ("published", "allow_errors", "quarantine", "publish_note", "glyph_accounting"):
+        assert after[key] == before[key], key
+    assert [(c["id"], c["status"]) for c in after["checks"]] == [
+        (c["id"], c["status"]) for c in before["checks"]
+    ]
+
+
+# -- damaged store files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "command"),
+    [
+        ("_manifest.json", "[]", "status"),
+        ("_manifest.json", '{"releases": []}', "status"),
+        ("_manifest.json", "{not json", "run"),
+        ("_validation/fiscal_year=2020/report.json", "[1, 2]", "report"),
+        ("_validation/fiscal_year=2020/report.json", "{", "validate"),
+        ("_publish_journal.json", "{torn", "status"),
+        ("_publish_journal.json", '{"moves": "x"}', "report"),
+    ],
+)
+def test_damaged_store_files_end_in_one_line(
+    store: tuple[Path, Path], tmp_path: Path, name: str, content: str, command: str
+) -> None:
+    curated, changed = store
+    (curated / name).write_text(content)
+    args = {
+        "status": ["status", "--raw", str(tmp_path / "raw")],
+        "run": ["run", str(changed)],
+        "report": ["report"],
+        "validate": ["validate", "--raw", str(tmp_path / "raw")],
+    }[command]
+    r = nenpo(*args, "--out", str(curated))
+    assert r.returncode == 2, r.stdout + r.stderr
+    line = one_error_line(r)
+    assert name.split("/")[-1] in line

@@ -56,7 +56,7 @@ from pipeline.validate.report import (
     write_json,
 )
 from pipeline.write.parquet import partition_dir, write_partition, write_quarantine
-from pipeline.write.store import new_staging, publish, reading, writing
+from pipeline.write.store import check_folder, new_staging, publish, reading, writing
 from schemas import DATASETS, MODULES
 
 Progress = Callable[[str], None]
@@ -276,6 +276,7 @@ def run_release(
     published files are the same for any value.
     """
     pdf, out = Path(pdf), Path(out)
+    check_folder(out)  # before the long read, not after it
     release_name = release_name or source_for(pdf).release
     say = progress or (lambda _msg: None)
     frames, facts, doc, release = extract_release(pdf, progress, limits, jobs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -63,10 +64,43 @@ def _fail(e: Exception) -> None:
     sys.exit(getattr(e, "exit_code", 1))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+INTERNAL = 3  # exit code of a bug: an error nenpo did not expect
+
+
+def _internal(e: BaseException, where: str = "") -> None:
+    """A bug: one line (and the traceback with --debug)."""
+    if DEBUG["on"]:
+        traceback.print_exception(e)
+    click.echo(
+        f"nenpo: internal error{where}: {type(e).__name__}: {_one_line(e)} "
+        "(a bug: re-run with --debug for the traceback)",
+        err=True,
+    )
+
+
+DEBUG = {"on": bool(os.environ.get("NENPO_DEBUG"))}
+
+
+class _Cli(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except NenpoError as e:
+            _fail(e)
+        except Exception as e:  # noqa: BLE001 - one line, never a traceback
+            _internal(e)
+            sys.exit(INTERNAL)
+        return None
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nenpo", prog_name="nenpo")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Print the traceback of an internal error (exit 3).")
+def cli(debug: bool) -> None:
     """Turn the Aomori SME Promotion Ordinance annual report (PDF) into validated Parquet."""
+    DEBUG["on"] = DEBUG["on"] or debug
 
 
 @cli.command()
@@ -158,10 +192,8 @@ def run(
             continue
         except Exception as e:  # noqa: BLE001 - one line, never a traceback
             progress.done()
-            click.echo(
-                f"nenpo: internal error on {src.pdf}: {type(e).__name__}: {_one_line(e)}", err=True
-            )
-            exit_code = max(exit_code, 1)
+            _internal(e, f" on {src.pdf}")
+            exit_code = max(exit_code, INTERNAL)
             continue
         progress.done()
         _print_run(result)

@@ -170,3 +170,41 @@ def test_debug_draws_what_the_extractor_saw_on_a_page(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
     )  # fmt: skip
     assert r.returncode == 2 and r.stderr.startswith("nenpo: error:") and "no page 99" in r.stderr
+
+
+def test_an_internal_error_is_exit_3_with_one_line_and_a_traceback_on_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from pipeline import api
+    from pipeline.cli import DEBUG, cli
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise KeyError("policy_no")  # a bug, not bad input
+
+    monkeypatch.setattr(api, "run_pending", broken)
+    monkeypatch.setattr(api, "read_manifest", broken)
+    monkeypatch.setitem(DEBUG, "on", False)
+    for command in (["run", "--out", str(tmp_path)], ["status", "--out", str(tmp_path)]):
+        r = CliRunner().invoke(cli, command)
+        assert r.exit_code == 3, r.output
+        lines = r.stderr.strip().splitlines()
+        assert lines == [
+            "nenpo: internal error: KeyError: 'policy_no' (a bug: re-run with --debug for the traceback)"
+        ]
+    r = CliRunner().invoke(cli, ["--debug", "status", "--out", str(tmp_path)])
+    assert r.exit_code == 3
+    assert "Traceback (most recent call last)" in r.stderr and "KeyError" in r.stderr
+
+
+def test_out_naming_a_file_is_bad_input(tmp_path: Path) -> None:
+    target = tmp_path / "README.md"
+    target.write_text("mine")
+    r = nenpo("run", str(ROOT / "raw" / "fy2020" / "report.pdf"), "--out", str(target))
+    assert r.returncode == 2
+    assert (
+        r.stderr.strip()
+        == f"nenpo: error: {target}: not a folder (--out names the folder nenpo publishes to)"
+    )
+    assert target.read_text() == "mine"

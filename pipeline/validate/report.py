@@ -188,14 +188,18 @@ def crop_keys(cases: Iterable[dict]) -> list[CropKey]:
 
 
 def render_regions(pdf: Path | None, wanted: Sequence[CropKey]) -> dict[CropKey, str]:
-    """PNG data URIs of the given regions, each highlighted (see render_crops)."""
+    """PNG data URIs of the given regions, each highlighted (see render_crops). Crops
+    illustrate cases: a page the renderer refuses (a damaged /Root, an inverted box)
+    has none, and the report is written without them."""
     if pdf is None or not Path(pdf).is_file() or not wanted:
         return {}
     import pypdfium2 as pdfium
-    from PIL import ImageDraw
 
+    try:
+        doc = pdfium.PdfDocument(str(pdf))
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return {}
     out: dict[CropKey, str] = {}
-    doc = pdfium.PdfDocument(str(pdf))
     try:
         by_page: dict[int, list[tuple]] = {}
         for key in wanted:
@@ -203,45 +207,56 @@ def render_regions(pdf: Path | None, wanted: Sequence[CropKey]) -> dict[CropKey,
         for page_no, keys in sorted(by_page.items()):
             if not 1 <= page_no <= len(doc):
                 continue
-            page = doc[page_no - 1]
-            width, height = page.get_size()
-            for key in keys:
-                x0, top, x1, bottom = key[1]
-                # A whole card is tall: show its top, where the reviewer starts reading.
-                region = (
-                    max(0.0, x0 - CROP_MARGIN),
-                    max(0.0, top - CROP_MARGIN),
-                    min(width, x1 + CROP_MARGIN),
-                    min(height, bottom + CROP_MARGIN, top + MAX_CROP_HEIGHT),
-                )
-                # pdfium renders only the region: crop gives the margins cut from each side.
-                image = (
-                    page.render(
-                        scale=CROP_SCALE,
-                        crop=(region[0], height - region[3], width - region[2], region[1]),
-                    )
-                    .to_pil()
-                    .convert("RGB")
-                )
-                draw = ImageDraw.Draw(image)
-                box = [
-                    (x0 - region[0]) * CROP_SCALE,
-                    (top - region[1]) * CROP_SCALE,
-                    (x1 - region[0]) * CROP_SCALE,
-                    (bottom - region[1]) * CROP_SCALE,
-                ]
-                draw.rectangle(box, outline=(220, 30, 30), width=3)
-                buf = io.BytesIO()
-                # Light compression: the crops are a few hundred KB at most, and the
-                # default level spent more time here than all the validation checks.
-                image.save(buf, format="PNG", compress_level=1)
-                out[key] = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(
-                    "ascii"
-                )
-            page.close()
+            try:
+                page = doc[page_no - 1]
+                for key in keys:
+                    crop = _crop(page, key)
+                    if crop is not None:
+                        out[key] = crop
+                page.close()
+            except (pdfium.PdfiumError, OSError, ValueError):
+                continue
     finally:
         doc.close()
     return out
+
+
+def _crop(page, key: CropKey) -> str | None:  # noqa: ANN001 - a pypdfium2 page
+    from PIL import ImageDraw
+
+    width, height = page.get_size()
+    x0, top, x1, bottom = key[1]
+    # A whole card is tall: show its top, where the reviewer starts reading.
+    region = (
+        max(0.0, x0 - CROP_MARGIN),
+        max(0.0, top - CROP_MARGIN),
+        min(width, x1 + CROP_MARGIN),
+        min(height, bottom + CROP_MARGIN, top + MAX_CROP_HEIGHT),
+    )
+    if region[2] - region[0] < 1 or region[3] - region[1] < 1:
+        return None  # a box outside the page (an inverted or shifted page box)
+    # pdfium renders only the region: crop gives the margins cut from each side.
+    image = (
+        page.render(
+            scale=CROP_SCALE,
+            crop=(region[0], height - region[3], width - region[2], region[1]),
+        )
+        .to_pil()
+        .convert("RGB")
+    )
+    draw = ImageDraw.Draw(image)
+    box = [
+        (x0 - region[0]) * CROP_SCALE,
+        (top - region[1]) * CROP_SCALE,
+        (x1 - region[0]) * CROP_SCALE,
+        (bottom - region[1]) * CROP_SCALE,
+    ]
+    draw.rectangle(box, outline=(220, 30, 30), width=3)
+    buf = io.BytesIO()
+    # Light compression: the crops are a few hundred KB at most, and the default
+    # level spent more time here than all the validation checks.
+    image.save(buf, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 # -- HTML -----------------------------------------------------------------------

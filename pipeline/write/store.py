@@ -43,10 +43,17 @@ def _locked(path: Path, mode: int) -> Iterator[int]:
         os.close(fd)  # releases the lock
 
 
+def check_folder(out: Path) -> None:
+    """The store must be a folder (or not exist yet)."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: not a folder (--out names the folder nenpo publishes to)")
+
+
 @contextmanager
 def writing(out: Path) -> Iterator[None]:
     """Held by a run or a validate from start to end: one writer at a time. What a
     killed writer left (a journal, staging folders) is undone first."""
+    check_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out / RUN_LOCK, fcntl.LOCK_EX):
         with _locked(out / STORE_LOCK, fcntl.LOCK_EX):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -98,6 +99,29 @@ def test_broken_xref_is_recovered_and_the_run_still_validates(tmp_path: Path, mi
     assert r.returncode == 0, r.stderr
     # Recovered and validated: the same rows as from the intact file.
     assert_same_tables(tmp_path / "curated", before)
+
+
+def test_what_the_parser_repairs_opening_a_file_is_a_finding_not_stderr(
+    tmp_path: Path, mini: Path
+) -> None:
+    data = mini.read_bytes()
+    at = data.rindex(b" 00000 n", 0, data.rindex(b"trailer")) - 10
+    bad = tmp_path / "entry.pdf"  # the last xref entry's offset unreadable: pdfminer logs it
+    bad.write_bytes(data[:at] + b"00000B0000" + data[at + 10 :])
+    r = nenpo("run", str(bad), "--out", str(tmp_path / "curated"))
+    # An object lost is data loss: exit 1, and nothing on stderr but nenpo's own line.
+    assert r.returncode == 1, r.stderr
+    assert "failed: document.parser_data_loss" in one_error_line(r)
+    report = json.loads(
+        (tmp_path / "curated" / "_validation" / "fiscal_year=2020" / "report.json").read_text()
+    )
+    cases = [
+        case["message"]
+        for c in report["checks"]
+        if c["id"].startswith("document.parser")
+        for case in c["cases"]
+    ]
+    assert any("opening the PDF: Not adding object" in m for m in cases), cases
 
 
 def assert_same_tables(curated: Path, before: dict[str, bytes]) -> None:

@@ -469,6 +469,12 @@ def is_unmapped_text(text: str) -> bool:
     return code == 0xFFFD or 0xE000 <= code <= 0xF8FF or code >= 0xF0000
 
 
+# pdfminer logs what it repairs or loses; with no handler anywhere, Python prints it on
+# stderr. nenpo collects it (ParserLog) into findings instead: never raw stderr, also in
+# the workers and while the file is opened.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+
+
 class ParserLog(logging.Handler):
     """Collects what pdfminer logs (WARNING and above) while it is attached, so that
     data loss and decoding failures become findings on their page, not stderr noise."""
@@ -671,9 +677,10 @@ def open_document(
     current = [0]  # the page being read, for the timeout message
 
     def survey_and_read() -> tuple[dict[str, str], list[int], int, list[PageLayout] | None]:
-        with pdfplumber.open(path) as pdf:
+        with ParserLog() as opening, pdfplumber.open(path) as pdf:
             metadata = {str(k): str(v) for k, v in (pdf.metadata or {}).items()}
             total = len(pdf.pages)
+            opened[:] = [f"opening the PDF: {m}" for m in opening.take()]
             if total > limits.max_pages:
                 raise InputError(
                     f"{path}: {total} pages is over the limit of {limits.max_pages} (--max-pages)"
@@ -688,11 +695,13 @@ def open_document(
             )
         return metadata, numbers, n_jobs, pages
 
+    opened: list[str] = []  # what the parser repaired or lost opening the file
     metadata, numbers, n_jobs, pages = _guarded(path, limits, survey_and_read, lambda: current[0])
     if pages is None:
         pages = _read_pages_in_pool(path, numbers, limits, prepare, progress, n_jobs)
     if not pages:
         raise InputError(f"{path}: the PDF has no pages")
+    pages[0].parser_messages[:0] = opened  # said of the document: on its first page
     if not any(p.glyphs for p in pages):
         raise InputError(f"{path}: no text layer — OCR is not supported")
     return Document(path=path, sha256=file_sha256(path), pages=pages, metadata=metadata)

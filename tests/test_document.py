@@ -255,3 +255,40 @@ def test_letter_spaced_page_labels(text: str, step: float, label: str | None) ->
     page = _footer(text, step)
     assert find_page_label(page) == label
     assert page.is_footer(page.lines()[0]) is (label is not None)
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs pidfd_open to wait on a pid")
+def test_workers_die_with_their_parent(tmp_path: Path) -> None:
+    """kill -9 of a run leaves no page-reading worker behind."""
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import os\n"
+        "from pipeline.extract.document import worker_pool\n"
+        "pool = worker_pool(2)\n"
+        "futures = [pool.submit(os.getpid) for _ in range(8)]\n"
+        "print(' '.join(str(p) for p in sorted({f.result() for f in futures})), flush=True)\n"
+        "input()\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    workers = [int(p) for p in parent.stdout.readline().split()]
+    assert workers and parent.pid not in workers
+    fds = [os.pidfd_open(pid) for pid in workers]
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=60)
+    try:
+        for fd in fds:  # a pidfd turns readable when its process has ended
+            ready, _, _ = select.select([fd], [], [], 30)
+            assert ready, "a worker outlived its parent"
+    finally:
+        for fd in fds:
+            os.close(fd)

@@ -776,9 +776,40 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
     shutdown_workers()
     # fork shares the imported modules with the workers; elsewhere spawn imports them anew.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     _POOL.update(pool=pool, jobs=jobs, pid=os.getpid())
     return pool
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the process that started it does, however it ends (kill -9
+    leaves no chance to shut the pool down): the kernel's parent-death signal on
+    Linux, a watchdog on the parent's pid elsewhere."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:  # the parent died before the signal was armed
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def shutdown_workers() -> None:

@@ -54,9 +54,11 @@ class Progress:
             self.width = 0
 
 
-def _one_line(e: BaseException) -> str:
-    # Parser messages may carry newlines; an error is always one line.
-    return " ".join(str(e).split())
+def _one_line(e: object) -> str:
+    """One line a terminal shows as it is: newlines folded, control and bidi characters
+    (from a PDF's text, a file name) escaped."""
+    text = " ".join(str(e).split())
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def _fail(e: Exception) -> None:

@@ -208,3 +208,9 @@ def test_out_naming_a_file_is_bad_input(tmp_path: Path) -> None:
         == f"nenpo: error: {target}: not a folder (--out names the folder nenpo publishes to)"
     )
     assert target.read_text() == "mine"
+
+
+def test_what_reaches_the_terminal_is_escaped() -> None:
+    from pipeline.cli import _one_line
+
+    assert _one_line("名前\u202eevil\x1b[31m\nnext") == "名前\\u202eevil\\u001b[31m next"

@@ -292,3 +292,48 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
     finally:
         for fd in fds:
             os.close(fd)
+
+
+def _pdf_with_unicode_map(path: Path, mapping: dict[str, str], shown: str) -> Path:
+    """A one-page PDF in Helvetica whose ToUnicode map says what each code stands for."""
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n"
+        "1 begincodespacerange <00> <FF> endcodespacerange\n"
+        f"{len(mapping)} beginbfchar\n"
+        + "".join(f"<{ord(k):02X}> <{ord(v):04X}>\n" for k, v in mapping.items())
+        + "endbfchar endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    ).encode()
+    content = f"BT /F1 12 Tf 72 700 Td ({shown}) Tj ET".encode()
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]"
+        b"/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/ToUnicode 6 0 R>>",
+        b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream",
+        b"<</Length %d>>stream\n" % len(cmap) + cmap + b"endstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_control_and_bidi_characters_never_reach_the_text(tmp_path: Path) -> None:
+    pdf = _pdf_with_unicode_map(
+        tmp_path / "controls.pdf",
+        {"B": "\u0007", "C": "\u202e", "D": "\ufeff", "E": "\u001b", "F": "\u0000"},
+        "ABCDEFA",
+    )
+    page = open_document(pdf).page(1)
+    assert "".join(g.text for g in page.glyphs) == "AA"
+    assert page.parser_messages == [
+        "5 glyph(s) of the text layer carried control or bidi characters (removed from the text)"
+    ]

@@ -43,7 +43,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.page import fix_fontname_bytes
 
 from pipeline.errors import InputError, NenpoError
-from pipeline.normalize.text import fold_ideographs, join_glyphs, nfkc, squash
+from pipeline.normalize.text import fold_ideographs, join_glyphs, nfkc, squash, without_controls
 
 # Geometric tolerances, in PDF points.
 RULE_MAX_THICKNESS = 2.0  # a filled rect thinner than this is a ruling, not a shape
@@ -359,6 +359,7 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     fills: list[Fill] = []
     unmapped: dict[str, list] = {}
     not_upright = 0
+    hidden = 0  # glyphs carrying control or bidi characters
     pending = [iter(page.layout._objs)]
     while pending:
         obj = next(pending[-1], None)
@@ -369,7 +370,9 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
             pending.append(iter(obj._objs))  # figures: their children are the page's too
             continue
         if isinstance(obj, LTChar):
-            text = obj.get_text()
+            text = without_controls(obj.get_text())
+            if text != obj.get_text():
+                hidden += 1  # said on the page (parser messages), never kept
             if not text:
                 continue
             font = obj.fontname
@@ -427,6 +430,11 @@ def read_page(page) -> PageLayout:  # noqa: ANN001 - pdfplumber.page.Page
     )
     layout.label = find_page_label(layout)
     layout.parser_messages = damaged
+    if hidden:
+        layout.parser_messages.append(
+            f"{hidden} glyph(s) of the text layer carried control or bidi characters "
+            "(removed from the text)"
+        )
     return layout
 
 

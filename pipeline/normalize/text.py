@@ -209,6 +209,23 @@ def _is_compatibility_ideograph(code: int) -> bool:
 _JIS_VARIANTS = {"\u301c": "\uff5e"}
 
 
+def without_controls(text: str) -> str:
+    """Text without control and format characters (NUL, BEL, ESC, bidi overrides such as
+    U+202E, the BOM, zero-width marks): a text layer's stowaways, which would reach the
+    data and the terminal. Control whitespace (tab, newline) becomes a space."""
+    if all(ch.isprintable() or ch == " " for ch in text):
+        return text
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            if ch in "\t\n\r\x0b\x0c":
+                out.append(" ")
+        elif category != "Cf":
+            out.append(ch)
+    return "".join(out)
+
+
 def fold_ideographs(text: str) -> str:
     """Ordinary ideographs for radicals and compatibility ideographs ("⻑⽇" → "長日"),
     and one form for the wave dash; other text unchanged."""

@@ -277,7 +277,6 @@ def run_release(
     """
     pdf, out = Path(pdf), Path(out)
     check_folder(out)  # before the long read, not after it
-    release_name = release_name or source_for(pdf).release
     say = progress or (lambda _msg: None)
     frames, facts, doc, release = extract_release(pdf, progress, limits, jobs)
     # Every stage after extraction works from the frames: free the page layouts.
@@ -289,6 +288,7 @@ def run_release(
     fault_point("validated")
     publishing = not validation.has_errors or allow_errors
     fy = release.fiscal_year
+    release_name = release_name or f"fy{fy}"
     quarantine_dirs = {name: partition_dir(Path("_quarantine"), name, fy) for name in failed}
     report = build_report(
         source_file=pdf.name,
@@ -322,6 +322,7 @@ def run_release(
     }
     say("writing")
     with writing(out):
+        _check_one_source_per_year(out, release_name, fy, pdf, sha256)
         staging = new_staging(out)
         try:
             rels: list[Path] = []
@@ -533,33 +534,45 @@ RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 @dataclass(frozen=True)
 class ReleaseSource:
-    release: str  # the folder name under raw/
+    release: str | None  # the folder name under raw/; None: named by its fiscal year
     pdf: Path
 
 
-def release_sources(raw: Path) -> list[ReleaseSource]:
-    """Each raw/<release>/ folder's PDF. A folder must hold exactly one."""
-    out: list[ReleaseSource] = []
+def release_sources(raw: Path) -> tuple[list[ReleaseSource], list[InputError]]:
+    """Each raw/<release>/ folder's PDF (a folder must hold exactly one), and what is
+    wrong with the folders that cannot be run: one bad folder stops no other."""
+    by_folder: dict[Path, list[Path]] = {}
     for pdf in find_releases(raw):
-        release = pdf.parent.name
-        if not RELEASE_NAME.match(release) or ".." in release:
-            raise InputError(
-                f"{pdf.parent}: a release folder name may hold only letters, digits, '.', '_' and '-'"
+        by_folder.setdefault(pdf.parent, []).append(pdf)
+    out: list[ReleaseSource] = []
+    problems: list[InputError] = []
+    for folder, pdfs in by_folder.items():
+        if not RELEASE_NAME.match(folder.name):
+            problems.append(
+                InputError(
+                    f"{folder}: a release folder name may hold only letters, digits, '.', "
+                    "'_' and '-' (skipped)"
+                )
             )
-        if any(o.release == release for o in out):
-            raise InputError(
-                f"{pdf.parent}: holds more than one PDF; keep one report per release folder"
+        elif len(pdfs) > 1:
+            problems.append(
+                InputError(
+                    f"{folder}: holds more than one PDF; keep one report per release folder "
+                    "(skipped)"
+                )
             )
-        out.append(ReleaseSource(release, pdf))
-    return out
+        else:
+            out.append(ReleaseSource(folder.name, pdfs[0]))
+    return out, problems
 
 
-def source_for(pdf: Path) -> ReleaseSource:
-    """The release a PDF given on the command line belongs to: its folder's name."""
-    release = pdf.parent.name
-    if not RELEASE_NAME.match(release or ""):
-        release = pdf.stem if RELEASE_NAME.match(pdf.stem or "") else "release"
-    return ReleaseSource(release, pdf)
+def source_for(pdf: Path, raw: Path | None = None) -> ReleaseSource:
+    """The release a PDF given on the command line belongs to: its folder's name when
+    it lies in raw/<release>/, else none (the run names it by its fiscal year)."""
+    if raw is not None and pdf.parent.parent.resolve() == raw.resolve():
+        if RELEASE_NAME.match(pdf.parent.name):
+            return ReleaseSource(pdf.parent.name, pdf)
+    return ReleaseSource(None, pdf)
 
 
 def read_manifest(out: Path | str = "curated") -> dict:
@@ -583,7 +596,7 @@ def read_manifest(out: Path | str = "curated") -> dict:
 
 def source_state(src: ReleaseSource, manifest: dict) -> str:
     """new | changed | failed | outdated (another pipeline version) | up to date."""
-    entry = manifest["releases"].get(src.release)
+    entry = manifest["releases"].get(src.release or "")
     if entry is None:
         return "new"
     stat = src.pdf.stat()
@@ -595,6 +608,23 @@ def source_state(src: ReleaseSource, manifest: dict) -> str:
     if entry.get("pipeline_version") != pipeline_version():
         return "outdated"
     return "up to date"
+
+
+def _check_one_source_per_year(out: Path, release: str, fy: int, pdf: Path, sha256: str) -> None:
+    """Two sources of one fiscal year would publish over each other: an error naming
+    both, unless the other's source is gone (a release folder renamed)."""
+    for name, entry in read_manifest(out)["releases"].items():
+        other = Path(str(entry.get("source") or ""))
+        if (
+            name != release
+            and entry.get("fiscal_year") == fy
+            and entry.get("sha256") != sha256
+            and other.is_file()
+        ):
+            raise InputError(
+                f"{pdf} and {other} (release {name!r}) both give fiscal year {fy}; keep one "
+                "of them (nothing published)"
+            )
 
 
 def _stage_manifest(staging: Path, out: Path, src: ReleaseSource, report: dict) -> None:
@@ -641,13 +671,12 @@ def run_source(
 
 def run_pending(
     raw: Path | str = "raw", out: Path | str = "curated", force: bool = False
-) -> list[tuple[ReleaseSource, str]]:
-    """The releases under raw/ with their state; a run skips those "up to date"."""
+) -> tuple[list[tuple[ReleaseSource, str]], list[InputError]]:
+    """The releases under raw/ with their state (a run skips those "up to date"), and
+    the folders that cannot be run."""
     manifest = read_manifest(out)
-    return [
-        (src, "forced" if force else source_state(src, manifest))
-        for src in release_sources(Path(raw))
-    ]
+    sources, problems = release_sources(Path(raw))
+    return [(src, "forced" if force else source_state(src, manifest)) for src in sources], problems
 
 
 CROSSWALK = "program_crosswalk"

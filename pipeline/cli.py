@@ -54,11 +54,15 @@ class Progress:
             self.width = 0
 
 
-def _one_line(e: object) -> str:
-    """One line a terminal shows as it is: newlines folded, control and bidi characters
-    (from a PDF's text, a file name) escaped."""
-    text = " ".join(str(e).split())
+def _printable(text: str) -> str:
+    """Text a terminal shows as it is: control and bidi characters (from a PDF's text,
+    a file name) escaped."""
     return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
+
+
+def _one_line(e: object) -> str:
+    """One printable line: newlines folded too."""
+    return _printable(" ".join(str(e).split()))
 
 
 def _fail(e: Exception) -> None:
@@ -163,9 +167,12 @@ def run(
     exit_code = 0
     try:
         if pdfs:
-            targets = [(api.source_for(pdf), "given") for pdf in pdfs]
+            targets = [(api.source_for(pdf, raw), "given") for pdf in pdfs]
         else:
-            targets = api.run_pending(raw, out, force=force)
+            targets, problems = api.run_pending(raw, out, force=force)
+            for problem in problems:
+                click.echo(f"nenpo: error: {_one_line(problem)}", err=True)
+                exit_code = problem.exit_code
     except NenpoError as e:
         _fail(e)
     for src, state in targets:
@@ -237,20 +244,36 @@ def _print_run(result: api.RunResult) -> None:
 def status(out: Path, raw: Path) -> None:
     """List the releases under --raw with their state and last verdict."""
     try:
-        pending = api.run_pending(raw, out)
         manifest = api.read_manifest(out)
+        try:
+            pending, problems = api.run_pending(raw, out)
+        except NenpoError as e:  # no raw/ here: the published releases are still listed
+            pending, problems = [], [e]
     except NenpoError as e:
         _fail(e)
     click.echo(
         f"{'release':<12} {'fiscal_year':<11} {'state':<11} {'verdict':<19} {'rows':>6}  source"
     )
-    for src, state in pending:
-        entry = manifest["releases"].get(src.release, {})
+    rows_of = [(src.release or "", state, str(src.pdf)) for src, state in pending]
+    # Releases run from a PDF given on the command line, or whose folder has gone.
+    listed = {name for name, _, _ in rows_of}
+    rows_of += [
+        (name, "not in raw", str(entry.get("source", "")))
+        for name, entry in sorted(manifest["releases"].items())
+        if name not in listed
+    ]
+    for name, state, source in rows_of:
+        entry = manifest["releases"].get(name, {})
         rows = sum(entry.get("rows", {}).values()) if entry.get("rows") else ""
         fy = entry.get("fiscal_year", "")
         click.echo(
-            f"{src.release:<12} {fy!s:<11} {state:<11} {entry.get('verdict', '')!s:<19} {rows!s:>6}  {src.pdf}"
+            _printable(
+                f"{name:<12} {fy!s:<11} {state:<11} {entry.get('verdict', '')!s:<19} {rows!s:>6}  {source}"
+            )
         )
+    for problem in problems:
+        click.echo(f"nenpo: error: {_one_line(problem)}", err=True)
+    sys.exit(max((p.exit_code for p in problems), default=0))
 
 
 @cli.command()

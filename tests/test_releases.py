@@ -212,6 +212,7 @@ def test_release_folder_names_are_checked(tmp_path: Path) -> None:
     r = nenpo("run", cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.startswith("nenpo: error:") and "release folder name" in r.stderr
+    assert "(skipped)" in r.stderr
     assert not (tmp_path / "curated" / "programs").exists()
 
 

@@ -85,7 +85,8 @@ def test_a_run_killed_after_its_moves_keeps_the_whole_new_state(store: tuple[Pat
         nenpo("status", "--out", str(curated), "--raw", str(changed.parent.parent)).returncode == 0
     )
     manifest = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["releases"]) == {"r1", "r2"}  # the manifest came with the data
+    # The manifest came with the data (PDFs given outside raw/: named by fiscal year).
+    assert manifest["releases"]["fy2020"]["sha256"] == api.file_sha256(changed)
     assert _shas(curated) == {api.file_sha256(changed)}
 
 
@@ -138,7 +139,7 @@ def test_status_and_load_during_a_publish_wait_for_it(
     out, err = status.communicate(timeout=300)
     assert status.returncode == 0, err
     assert _shas(curated) == {api.file_sha256(changed)}  # the publish was not rolled back
-    assert "r2" in out and "up to date" in out
+    assert f"not in raw  pass_with_warnings      39  {changed}" in out
 
 
 def test_two_runs_at_once_both_publish(store: tuple[Path, Path], tmp_path: Path) -> None:
@@ -158,8 +159,7 @@ def test_two_runs_at_once_both_publish(store: tuple[Path, Path], tmp_path: Path)
     out, err = second.communicate(timeout=300)
     assert second.returncode == 0, err
     manifest = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["releases"]) == {"r1", "r2", "r3"}  # no entry lost
-    assert all(manifest["releases"][r]["published"] for r in ("r2", "r3"))
+    assert manifest["releases"]["fy2020"]["sha256"] == api.file_sha256(other)
     # The second waited for the first and published last, whole.
     assert _shas(curated) == {api.file_sha256(other)}
     assert not list(curated.glob(".staging-*"))
@@ -243,3 +243,48 @@ def test_damaged_store_files_end_in_one_line(
     assert r.returncode == 2, r.stdout + r.stderr
     line = one_error_line(r)
     assert name.split("/")[-1] in line
+
+
+# -- releases --------------------------------------------------------------------------
+
+
+def test_two_sources_of_one_fiscal_year_are_an_error_naming_both(tmp_path: Path) -> None:
+    first = _pdf(tmp_path, "a..b")  # dots inside a name are no path: allowed
+    second = _pdf(tmp_path, "other", budget="5,555")
+    r = nenpo("run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "curated"))
+    assert r.returncode == 2
+    line = one_error_line(r)
+    assert str(second) in line and str(first) in line and "both give fiscal year 2020" in line
+    assert _shas(tmp_path / "curated") == {api.file_sha256(first)}  # the first stays
+
+
+def test_a_bad_release_folder_stops_no_other(tmp_path: Path) -> None:
+    good = _pdf(tmp_path, "fy2020")
+    bad = tmp_path / "raw" / "fy 2020;rm"
+    bad.mkdir()
+    (bad / "report.pdf").write_bytes(good.read_bytes())
+    r = nenpo("run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "curated"))
+    assert r.returncode == 2
+    assert one_error_line(r) == (
+        f"nenpo: error: {bad}: a release folder name may hold only letters, digits, '.', '_' "
+        "and '-' (skipped)"
+    )
+    assert _shas(tmp_path / "curated") == {api.file_sha256(good)}
+
+
+def test_a_pdf_given_on_the_command_line_is_named_by_its_fiscal_year(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "some" / "where"
+    elsewhere.mkdir(parents=True)
+    pdf = render(elsewhere / "copy.pdf", specs()[:4], Style())
+    (tmp_path / "raw").mkdir()
+    curated = tmp_path / "curated"
+    assert (
+        nenpo("run", str(pdf), "--out", str(curated), "--raw", str(tmp_path / "raw")).returncode
+        == 0
+    )
+    manifest = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["releases"]) == ["fy2020"]
+    r = nenpo("status", "--out", str(curated), "--raw", str(tmp_path / "raw"))
+    rows = r.stdout.splitlines()[1:]
+    assert len(rows) == 1 and rows[0].split()[:3] == ["fy2020", "2020", "not"]
+    assert rows[0].endswith(str(pdf))

@@ -138,7 +138,14 @@ def cli(debug: bool) -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_LIMITS.page_timeout_s,
     show_default=True,
-    help="Seconds one page may take to parse.",
+    help="Seconds one page may take to read (parse, lines and tables).",
+)
+@click.option(
+    "--max-page-objects",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMITS.max_page_objects,
+    show_default=True,
+    help="Most glyphs and rulings one page may hold.",
 )
 @click.option(
     "--jobs",
@@ -157,6 +164,7 @@ def run(
     max_file_mb: float,
     max_pages: int,
     page_timeout: float,
+    max_page_objects: int,
     jobs: int,
 ) -> None:
     """Extract, validate and publish releases.
@@ -182,7 +190,10 @@ def run(
         progress = Progress()
         try:
             limits = Limits(
-                max_file_mb=max_file_mb, max_pages=max_pages, page_timeout_s=page_timeout
+                max_file_mb=max_file_mb,
+                max_pages=max_pages,
+                page_timeout_s=page_timeout,
+                max_page_objects=max_page_objects,
             )
             result = api.run_source(
                 src,

@@ -227,7 +227,7 @@ def test_special_characters_from_the_pdf_stay_inert_in_json_and_html(tmp_path: P
         (["--max-pages", "2"], "pages is over the limit of 2 (--max-pages)"),
         (
             ["--page-timeout", "0.000001"],
-            "page 1 took longer than 1e-06s to parse (--page-timeout)",
+            "page 1 took longer than 1e-06s to read (--page-timeout)",
         ),
     ],
 )
@@ -368,3 +368,48 @@ def test_periods_round_trip(start: int, length: int) -> None:
 @given(st.text())
 def test_program_key_is_idempotent(text: str) -> None:
     assert program_key(program_key(text)) == program_key(text)
+
+
+def test_the_page_timeout_covers_the_pages_table_finding(mini: Path) -> None:
+    """Page-local work after the parse (lines, tables: `prepare`) is timed with it: a
+    ruling bomb whose tables take long is stopped by --page-timeout, not run to the end."""
+    from pipeline.errors import InputError
+    from pipeline.extract.document import Limits, open_document
+
+    def endless_tables(layout) -> None:  # noqa: ANN001 - a page layout
+        while True:  # what an O(n²) table finder is to a page of 80,000 rulings
+            pass
+
+    with pytest.raises(
+        InputError, match=r"page 1 took longer than 0.2s to read \(--page-timeout\)"
+    ):
+        open_document(mini, limits=Limits(page_timeout_s=0.2), prepare=endless_tables)
+
+
+def test_a_page_with_too_many_objects_stops_with_its_page_and_the_limit(
+    tmp_path: Path, mini: Path
+) -> None:
+    before = tree(tmp_path / "curated")
+    r = nenpo("run", str(mini), "--out", str(tmp_path / "curated"), "--max-page-objects", "50")
+    assert r.returncode == 2
+    assert re.search(
+        r"page 2 holds \d+ glyphs and rulings, over the limit of 50 \(--max-page-objects\)",
+        one_error_line(r),
+    )
+    assert tree(tmp_path / "curated") == before
+
+
+def test_crossing_rulings_are_found_without_trying_every_pair() -> None:
+    """80,000 short rulings in a grid: each vertical one meets the two horizontal ones at
+    its ends, found by bisection (every pair would be 1.2 billion comparisons)."""
+    from pipeline.extract.document import Rule
+    from pipeline.extract.tables import _crossing_components
+
+    hrules = [Rule(True, 10.0 * r, 10.0 * c, 10.0 * c + 4) for r in range(200) for c in range(100)]
+    vrules = [
+        Rule(False, 10.0 * c, 10.0 * r, 10.0 * r + 10) for r in range(199) for c in range(300)
+    ]
+    components = _crossing_components(hrules, vrules)
+    grids = [c for c in components if len(c[0]) >= 2 and len(c[1]) >= 1]
+    # Columns 0..99 of vertical rules touch the horizontal pieces; the rest touch none.
+    assert len(grids) == 100 and all(len(h) == 200 and len(v) == 199 for h, v in grids)

@@ -564,7 +564,10 @@ class Limits:
 
     max_file_mb: float = 200.0
     max_pages: int = 2000
-    page_timeout_s: float = 30.0
+    page_timeout_s: float = 30.0  # parse and page-local work (lines, tables) of one page
+    # Glyphs, rulings and fills on one page: a report's densest page has a few
+    # thousand; a page of a million tiny glyphs would hold gigabytes.
+    max_page_objects: int = 200_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -730,19 +733,34 @@ def _read_open(
             current[0] = n
             log.take()  # what was logged before this page is not this page's
             page = pdf.pages[n - 1]
-            timer.start()
+            timer.start()  # the page's whole local work: parse, then lines and tables
             try:
-                layout = read_page(page)
+                try:
+                    layout = read_page(page)
+                finally:
+                    page.close()
+                _check_objects(layout, limits)
+                layout.parser_messages += log.take()
+                if prepare is not None:
+                    prepare(layout)
             finally:
                 timer.stop()
-                page.close()
-            layout.parser_messages += log.take()
-            if prepare is not None:
-                prepare(layout)
             pages.append(layout)
             if progress is not None:
                 progress(len(pages), len(numbers))
     return pages
+
+
+def _check_objects(layout: PageLayout, limits: Limits) -> None:
+    count = len(layout.glyphs) + len(layout.rules) + len(layout.fills)
+    if count > limits.max_page_objects:
+        raise _TooManyObjects(layout.number, count)
+
+
+class _TooManyObjects(Exception):
+    def __init__(self, page: int, count: int) -> None:
+        super().__init__(page, count)
+        self.page, self.count = page, count
 
 
 def _read_chunk(
@@ -883,7 +901,12 @@ def _guarded(path: Path, limits: Limits, read, current_page=lambda: 0):  # noqa:
         return read()
     except _PageTimeout as e:
         raise InputError(
-            f"{path}: page {current_page()} took longer than {limits.page_timeout_s:g}s to parse (--page-timeout); giving up"
+            f"{path}: page {current_page()} took longer than {limits.page_timeout_s:g}s to read (--page-timeout); giving up"
+        ) from e
+    except _TooManyObjects as e:
+        raise InputError(
+            f"{path}: page {e.page} holds {e.count:,} glyphs and rulings, over the limit of "
+            f"{limits.max_page_objects:,} (--max-page-objects); giving up"
         ) from e
     except InputError:
         raise

@@ -378,12 +378,16 @@ def _crossing_components(
     rules = hrules + vrules
     uf = _UnionFind(len(rules))
     nh = len(hrules)
-    for i, h in enumerate(hrules):
-        for j, v in enumerate(vrules):
-            if (
-                h.start - EDGE_TOL <= v.pos <= h.end + EDGE_TOL
-                and v.start - EDGE_TOL <= h.pos <= v.end + EDGE_TOL
-            ):
+    # Each vertical rule meets the horizontal rules whose y lies along it: found by
+    # bisection in y order, not by trying every pair (a page of many short rulings).
+    by_y = sorted(range(nh), key=lambda i: hrules[i].pos)
+    ys = [hrules[i].pos for i in by_y]
+    for j, v in enumerate(vrules):
+        lo = bisect.bisect_left(ys, v.start - EDGE_TOL)
+        hi = bisect.bisect_right(ys, v.end + EDGE_TOL)
+        for i in by_y[lo:hi]:
+            h = hrules[i]
+            if h.start - EDGE_TOL <= v.pos <= h.end + EDGE_TOL:
                 uf.union(i, nh + j)
     comps: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, r in enumerate(rules):

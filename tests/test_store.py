@@ -288,3 +288,40 @@ def test_a_pdf_given_on_the_command_line_is_named_by_its_fiscal_year(tmp_path: P
     rows = r.stdout.splitlines()[1:]
     assert len(rows) == 1 and rows[0].split()[:3] == ["fy2020", "2020", "not"]
     assert rows[0].endswith(str(pdf))
+
+
+def test_a_staged_file_that_reads_back_different_is_not_published(
+    store: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Write-audit-publish: each staged Parquet file is read back before the swap."""
+    import pyarrow as pa
+
+    from pipeline.errors import NenpoError
+    from pipeline.write import parquet
+
+    curated, changed = store
+    before = _state(curated)
+    real = pq.write_table
+
+    def short_write(table: pa.Table, path: Path, **kw: object) -> None:  # a faulty writer
+        real(table.slice(0, max(0, table.num_rows - 1)), path, **kw)
+
+    monkeypatch.setattr(parquet.pq, "write_table", short_write)
+    with pytest.raises(NenpoError, match="reads back different from what was written"):
+        api.run_release(changed, out=curated)
+    assert _state(curated) == before
+    assert not list(curated.glob(".staging-*"))
+
+
+def test_another_releases_damaged_file_leaves_this_release_published(tmp_path: Path) -> None:
+    fy2021 = tmp_path / "fy2021.pdf"
+    render(fy2021, specs()[:4], Style(), era_label="令和3年度")
+    curated = tmp_path / "curated"
+    assert nenpo("run", str(fy2021), "--out", str(curated)).returncode == 0
+    (curated / "programs" / "fiscal_year=2021" / "part-0.parquet").write_bytes(b"PAR1 broken")
+    r = nenpo("run", str(_pdf(tmp_path, "fy2020")), "--out", str(curated))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.startswith("nenpo: warning: fiscal year 2021: its published files could not")
+    assert "fiscal_year=2020" in "".join(datasets(curated))
+    walk = api.load("program_crosswalk", out=curated)
+    assert set(walk["fiscal_year"]) == {2020}  # 2021 left out, and said so

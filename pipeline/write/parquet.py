@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.errors import NenpoError
 from schemas.common import PARTITION, arrow_schema
 
 DATA_FILE = "part-0.parquet"
@@ -43,7 +44,25 @@ def write_partition(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / DATA_FILE
     pq.write_table(table, path, compression="zstd", write_statistics=True, use_dictionary=True)
+    audit_written(path, table)
     return path
+
+
+def audit_written(path: Path, expected: pa.Table) -> None:
+    """Write-audit-publish: read the staged file back before it is published; what a
+    reader would get must be what was meant (a full disk, a faulty writer)."""
+    try:
+        written = pq.read_table(path)
+    except (OSError, pa.ArrowException) as e:
+        raise NenpoError(
+            f"{path}: the staged file cannot be read back ({e}); nothing published"
+        ) from e
+    # Parquet names a list's items "element": compare values and the file's metadata.
+    if not written.equals(expected) or written.schema.metadata != expected.schema.metadata:
+        raise NenpoError(
+            f"{path}: the staged file reads back different from what was written "
+            f"({written.num_rows} of {expected.num_rows} rows); nothing published"
+        )
 
 
 def _is_missing(v: object) -> bool:

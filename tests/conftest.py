@@ -38,6 +38,7 @@ def curated(edition: str, tmp_path_factory: pytest.TempPathFactory):
 CI_LAYOUT_SEEDS = 48
 # The edition generator's seeds (tests/edition.py): whole policy parts, a few seconds each.
 CI_EDITION_SEEDS = 12
+CI_FUZZ_CASES = 240
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +53,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=int,
         default=CI_LAYOUT_SEEDS,
         help="how many seeds of the layout generator to run (seeds 0..N-1)",
+    )
+    parser.addoption(
+        "--fuzz",
+        type=int,
+        default=CI_FUZZ_CASES,
+        help="how many mutated PDFs the fuzz test runs (300 and more by hand)",
     )
 
 

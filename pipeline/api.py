@@ -290,6 +290,11 @@ def run_release(
     fy = release.fiscal_year
     release_name = release_name or f"fy{fy}"
     quarantine_dirs = {name: partition_dir(Path("_quarantine"), name, fy) for name in failed}
+    # A blocked run's report stands beside the published one (which stays), in blocked/.
+    report_rel = partition_dir(Path(), "_validation", fy)
+    if not publishing:
+        report_rel = report_rel / BLOCKED
+    up = "../" * len(report_rel.parts)
     report = build_report(
         source_file=pdf.name,
         source_sha256=sha256,
@@ -305,7 +310,7 @@ def run_release(
         quarantine={
             name: {
                 "path": str(rel / "part-0.parquet"),
-                "href": f"../../{rel.as_posix()}/part-0.parquet",
+                "href": f"{up}{rel.as_posix()}/part-0.parquet",
                 "rows": len(failed[name]),
             }
             for name, rel in sorted(quarantine_dirs.items())
@@ -335,7 +340,6 @@ def run_release(
                 published = {n: frames[n].drop(index=list(failed.get(n, {}))) for n in MODULES}
                 rels += _stage_partitions(staging, published, fy, metadata)
             say("rendering the validation report")
-            report_rel = partition_dir(Path(), "_validation", fy)
             _write_reports(staging / report_rel, report, crops())
             rels.append(report_rel)
             unreadable: list[str] = []
@@ -492,8 +496,23 @@ def carry_extraction_results(results: list[CheckResult], previous: dict) -> list
     return out
 
 
-def read_report(fiscal_year: int, out: Path | str = "curated") -> dict:
-    path = partition_dir(Path(out), "_validation", fiscal_year) / "report.json"
+def read_blocked_report(fiscal_year: int, out: Path | str = "curated") -> dict | None:
+    """The report of the last run of a fiscal year that published nothing, if it is the
+    latest word on that year (a later publish removes it)."""
+    path = partition_dir(Path(out), "_validation", fiscal_year) / BLOCKED / "report.json"
+    with reading(Path(out)):
+        if not path.is_file():
+            return None
+    return read_report(fiscal_year, out, blocked=True)
+
+
+def read_report(fiscal_year: int, out: Path | str = "curated", blocked: bool = False) -> dict:
+    """The validation report of what is published for a fiscal year (`blocked`: of the
+    last run that published nothing); a year whose runs were all blocked has only that."""
+    folder = partition_dir(Path(out), "_validation", fiscal_year)
+    path = folder / BLOCKED / "report.json" if blocked else folder / "report.json"
+    if not blocked and not path.is_file() and (folder / BLOCKED / "report.json").is_file():
+        path = folder / BLOCKED / "report.json"
     with reading(Path(out)):
         if not path.is_file():
             raise InputError(
@@ -528,6 +547,7 @@ def _find_source(raw: Path, sha256: str) -> Path | None:
 # -- releases, the manifest and incremental runs -----------------------------------
 
 MANIFEST = "_manifest.json"
+BLOCKED = "blocked"  # _validation/fiscal_year=N/blocked/: the last run that published nothing
 MANIFEST_VERSION = "1"
 RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -601,6 +621,9 @@ def source_state(src: ReleaseSource, manifest: dict) -> str:
         return "new"
     stat = src.pdf.stat()
     same_file = entry.get("size") == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
+    blocked = entry.get("blocked") or {}
+    if blocked.get("sha256") and blocked.get("sha256") == file_sha256(src.pdf):
+        return "failed"  # this very source was blocked last time
     if not same_file and entry.get("sha256") != file_sha256(src.pdf):
         return "changed"
     if not entry.get("published") or entry.get("verdict") == "fail":
@@ -628,10 +651,12 @@ def _check_one_source_per_year(out: Path, release: str, fy: int, pdf: Path, sha2
 
 
 def _stage_manifest(staging: Path, out: Path, src: ReleaseSource, report: dict) -> None:
-    """The manifest with this run's entry, staged to be swapped in with the release."""
+    """The manifest with this run's entry, staged to be swapped in with the release. A
+    blocked run keeps what was published before (its data still is) and adds itself
+    as `blocked`: the release is re-run until a run publishes."""
     manifest = read_manifest(out)
     stat = src.pdf.stat() if src.pdf.is_file() else None
-    entry: dict = {
+    run = {
         "source": str(src.pdf),
         "sha256": file_sha256(src.pdf) if stat else None,
         "size": stat.st_size if stat else None,
@@ -639,10 +664,19 @@ def _stage_manifest(staging: Path, out: Path, src: ReleaseSource, report: dict) 
         "pipeline_version": pipeline_version(),
         "last_run": _now(),
         "fiscal_year": report["release"]["fiscal_year"],
-        "rows": {k: v["rows"] for k, v in report["datasets"].items()},
-        "verdict": report["verdict"],
-        "published": report["published"],
     }
+    previous = manifest["releases"].get(src.release, {})
+    if report["published"]:
+        entry = {
+            **run,
+            "rows": {k: v["rows"] for k, v in report["datasets"].items()},
+            "verdict": report["verdict"],
+            "published": True,
+        }
+    elif previous.get("published"):
+        entry = {**previous, "blocked": {**run, "verdict": report["verdict"]}}
+    else:
+        entry = {**run, "verdict": report["verdict"], "published": False, "blocked": run}
     manifest["releases"][src.release] = entry
     (staging / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

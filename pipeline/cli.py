@@ -357,11 +357,31 @@ def report(year: int | None, out: Path) -> None:
     try:
         for fy in _years(year, out):
             report = api.read_report(fy, out)
+            blocked = api.read_blocked_report(fy, out)
+            if blocked is not None and report.get("published") is False:
+                report, blocked = blocked, None  # nothing published for this year yet
             _print_summary(report, out)
             failed = failed or report.get("verdict") == "fail"
+            if blocked is not None:
+                _print_blocked(blocked, out)
+                failed = True
     except NenpoError as e:
         _fail(e)
     sys.exit(1 if failed else 0)
+
+
+def _print_blocked(report: dict, out: Path) -> None:
+    """The last run that published nothing, beside the published report it left alone."""
+    fy = report["release"]["fiscal_year"]
+    failing = sorted(c["id"] for c in report["checks"] if c["status"] == "fail")
+    html = Path(out) / "_validation" / f"fiscal_year={fy}" / "blocked" / "report.html"
+    click.echo(
+        _printable(
+            f"  last run blocked ({report.get('generated_at', '?')}, {report['source']['file']}): "
+            f"{report['verdict']}, nothing of it published; failed: {', '.join(failing) or '-'}"
+        )
+    )
+    click.echo(f"  its report: {html}")
 
 
 def _print_summary(report: dict, out: Path) -> None:
@@ -387,7 +407,8 @@ def _print_summary(report: dict, out: Path) -> None:
         click.echo(
             f"    {c['status']:<4} {c['id']} ({c['count']}):{where if pages else ''} {detail}"
         )
-    html = Path(out) / "_validation" / f"fiscal_year={rel['fiscal_year']}" / "report.html"
+    folder = Path(out) / "_validation" / f"fiscal_year={rel['fiscal_year']}"
+    html = folder / ("report.html" if report.get("published") else "blocked/report.html")
     click.echo(f"  report: {html}")
 
 

@@ -279,7 +279,9 @@ def test_end_to_end_on_a_pdf_with_a_card_page_removed(tmp_path: Path) -> None:
     assert r.returncode == 1, r.stderr
     assert not (out / "program_cards").exists()
     report = json.loads(
-        (out / "_validation" / "fiscal_year=2020" / "report.json").read_text(encoding="utf-8")
+        (out / "_validation" / "fiscal_year=2020" / "blocked" / "report.json").read_text(
+            encoding="utf-8"
+        )
     )
     status = {c["id"]: c["status"] for c in report["checks"]}
     assert status["document.page_sequence"] == "fail"

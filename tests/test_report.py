@@ -96,6 +96,12 @@ def _datasets(out: Path) -> dict[str, bytes]:
     }
 
 
+def first_report_verdict(out: Path, first) -> str:  # noqa: ANN001 - a RunResult
+    import json
+
+    return json.loads(first.report_path.read_text(encoding="utf-8"))["verdict"]
+
+
 def test_errors_block_publishing_keep_previous_data_and_quarantine_rows(tmp_path: Path) -> None:
     out = tmp_path / "curated"
     clean = _mini(tmp_path, "clean.pdf")
@@ -112,7 +118,9 @@ def test_errors_block_publishing_keep_previous_data_and_quarantine_rows(tmp_path
     assert _datasets(out) == before
     assert not list(out.glob(".staging-*"))
 
-    report = read_report(2020, out)
+    # The published report stays what the data is; the blocked run's stands beside it.
+    assert read_report(2020, out)["verdict"] == first_report_verdict(out, first)
+    report = read_report(2020, out, blocked=True)
     assert report["verdict"] == "fail" and report["published"] is False
     assert "not published" in report["publish_note"]
     failed = [c for c in report["checks"] if c["status"] == "fail"]
@@ -122,7 +130,8 @@ def test_errors_block_publishing_keep_previous_data_and_quarantine_rows(tmp_path
     assert case["page"] == 2 and case["printed_page"] == 1 and len(case["bbox"]) == 4
 
     # The reviewer's page: the failed check, its case, its page numbers and a crop.
-    html = (out / "_validation" / "fiscal_year=2020" / "report.html").read_text(encoding="utf-8")
+    blocked = out / "_validation" / "fiscal_year=2020" / "blocked"
+    html = (blocked / "report.html").read_text(encoding="utf-8")
     assert "schema.indicators" in html and "printed page 1, PDF page 2" in html
     assert re.search(
         r'<img alt="PDF page 2 around the record" src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"',
@@ -141,7 +150,7 @@ def test_errors_block_publishing_keep_previous_data_and_quarantine_rows(tmp_path
     )
     assert report["quarantine"]["indicators"]["rows"] == rows
     assert report["datasets"]["indicators"]["quarantined"] == rows
-    assert 'href="../../_quarantine/indicators/fiscal_year=2020/part-0.parquet"' in html
+    assert 'href="../../../_quarantine/indicators/fiscal_year=2020/part-0.parquet"' in html
 
     # --allow-errors publishes the rows that pass and says so; the failing ones stay in quarantine.
     result = run_release(altered, out=out, allow_errors=True)
@@ -157,6 +166,7 @@ def test_errors_block_publishing_keep_previous_data_and_quarantine_rows(tmp_path
         and report["allow_errors"]
         and "despite validation errors" in report["publish_note"]
     )
+    assert not blocked.exists()  # a publish supersedes the blocked run
 
     # A clean run again clears the stale quarantine.
     run_release(clean, out=out)

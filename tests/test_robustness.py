@@ -113,7 +113,9 @@ def test_what_the_parser_repairs_opening_a_file_is_a_finding_not_stderr(
     assert r.returncode == 1, r.stderr
     assert "failed: document.parser_data_loss" in one_error_line(r)
     report = json.loads(
-        (tmp_path / "curated" / "_validation" / "fiscal_year=2020" / "report.json").read_text()
+        (
+            tmp_path / "curated" / "_validation" / "fiscal_year=2020" / "blocked" / "report.json"
+        ).read_text()
     )
     cases = [
         case["message"]
@@ -184,7 +186,7 @@ def test_pages_missing_or_shuffled_fail_validation(
     assert datasets(tmp_path / "curated") == before
     from pipeline.api import read_report
 
-    report = read_report(2020, tmp_path / "curated")
+    report = read_report(2020, tmp_path / "curated", blocked=True)
     check = next(c for c in report["checks"] if c["id"] == "document.page_sequence")
     assert check["status"] == "fail" and any(why in case["message"] for case in check["cases"])
 

@@ -325,3 +325,39 @@ def test_another_releases_damaged_file_leaves_this_release_published(tmp_path: P
     assert "fiscal_year=2020" in "".join(datasets(curated))
     walk = api.load("program_crosswalk", out=curated)
     assert set(walk["fiscal_year"]) == {2020}  # 2021 left out, and said so
+
+
+def test_report_shows_the_published_report_and_apart_the_last_blocked_run(
+    store: tuple[Path, Path], tmp_path: Path
+) -> None:
+    curated, _ = store
+    folder = tmp_path / "raw" / "bad"
+    folder.mkdir(parents=True)
+    broken = [
+        CardSpec(**{**s.__dict__, "header": ["項目名", "元年度", "12年度"]}) for s in specs()[:4]
+    ]
+    bad = render(folder / "report.pdf", broken, Style())  # fiscal 2030 in a 2020 report
+    published = _state(curated)
+    r = nenpo("run", str(bad), "--out", str(curated))
+    assert r.returncode == 1
+    assert "blocked/report.html" in one_error_line(r)
+    # The data, its report and the manifest's published facts are the previous run's.
+    assert {
+        k: v
+        for k, v in _state(curated).items()
+        if "blocked" not in k and "quarantine" not in k and k != "_manifest.json"
+    } == {k: v for k, v in published.items() if k != "_manifest.json"}
+    entry = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))["releases"][
+        "fy2020"
+    ]
+    assert (
+        entry["published"] and entry["verdict"] != "fail" and entry["blocked"]["verdict"] == "fail"
+    )
+    r = nenpo("report", "--out", str(curated))
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert (
+        lines[0].endswith(f": {entry['verdict']}") and "published: no validation errors" in lines[1]
+    )
+    blocked = next(ln for ln in lines if ln.startswith("  last run blocked"))
+    assert "fail, nothing of it published; failed: schema.indicators" in blocked

@@ -155,7 +155,8 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
     assert previous.read_bytes() == b"previous release data"
     assert not (out / "program_cards").exists()
     report = out / "_validation" / "fiscal_year=2020" / "report.json"
-    assert '"published": false' in report.read_text(encoding="utf-8")
+    blocked = out / "_validation" / "fiscal_year=2020" / "blocked" / "report.json"
+    assert '"published": false' in blocked.read_text(encoding="utf-8")
     assert not list(out.glob(".staging-*"))
 
     # --allow-errors publishes anyway, and the report says so.

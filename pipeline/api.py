@@ -778,14 +778,20 @@ def load(
     with reading(Path(out)):  # never half a publish
         if not root.is_dir():
             raise InputError(f"{root}: no such dataset folder (run `nenpo run` first)")
-        table = ds.dataset(root, format="parquet", partitioning=partitioning).to_table(
-            filter=ds.field("fiscal_year").isin(list(years)) if years else None
-        )
-        walk = None
-        if with_program_id and dataset in MODULES and walk_root.is_dir():
-            walk = ds.dataset(walk_root, format="parquet").to_table(
-                columns=["fiscal_year", "program_key", "program_id"]
+        try:
+            table = ds.dataset(root, format="parquet", partitioning=partitioning).to_table(
+                filter=ds.field("fiscal_year").isin(list(years)) if years else None
             )
+            walk = None
+            if with_program_id and dataset in MODULES and walk_root.is_dir():
+                walk = ds.dataset(walk_root, format="parquet").to_table(
+                    columns=["fiscal_year", "program_key", "program_id"]
+                )
+        except (OSError, pa.ArrowException) as e:
+            raise InputError(
+                f"{root}: a published file cannot be read ({type(e).__name__}: "
+                f"{' '.join(str(e).split())[:200]}); re-run its release"
+            ) from e
     df = table.to_pandas(types_mapper=_pandas_type)
     if "fiscal_year" in df:
         df["fiscal_year"] = df["fiscal_year"].astype("Int64")

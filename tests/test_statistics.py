@@ -11,6 +11,7 @@ import pytest
 from pipeline.api import load
 from pipeline.validate.statistics import statistics_findings
 from tests.conftest import load_truth
+from tests.edition_stats import header_paths
 
 
 def _sq(s: str) -> str:
@@ -53,15 +54,8 @@ def test_every_statistics_cell(stats) -> None:
                 assert cell["row_label"] == row[0], where
                 # Header levels as printed; a merged header repeats its text in the truth's
                 # first column of the span and leaves the rest empty.
-                levels = []
-                for level in header:
-                    k = j
-                    while k > 0 and level[k] == "" and level is not header[-1]:
-                        k -= 1
-                    if level[k]:
-                        levels.append(level[k])
                 assert [_sq(x) for x in cell["column_path"]] == [
-                    _sq(x) for x in dict.fromkeys(levels)
+                    _sq(x) for x in header_paths(header)[j]
                 ], where
         if "source" in table:
             assert set(mine["source_note"]) == {table["source"]}

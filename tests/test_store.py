@@ -105,6 +105,17 @@ def _paused(point: str, *args: str) -> subprocess.Popen:
     return proc
 
 
+def _started(*args: str) -> subprocess.Popen:
+    """A nenpo command running beside the test."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _go(proc: subprocess.Popen) -> tuple[int, str]:
     out, err = proc.communicate("go\n", timeout=300)
     return proc.returncode, out + err
@@ -118,22 +129,7 @@ def test_status_and_load_during_a_publish_wait_for_it(
         "moved:program_cards/fiscal_year=2020", "run", str(changed), "--out", str(curated)
     )
     # Half the partitions are new: a reader now would see a mix. It must wait instead.
-    status = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline",
-            "status",
-            "--out",
-            str(curated),
-            "--raw",
-            str(tmp_path / "raw"),
-        ],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    status = _started("status", "--out", str(curated), "--raw", str(tmp_path / "raw"))
     code, output = _go(run)
     assert code == 0, output
     out, err = status.communicate(timeout=300)
@@ -148,13 +144,7 @@ def test_two_runs_at_once_both_publish(store: tuple[Path, Path], tmp_path: Path,
     other = render(tmp_path / "other.pdf", specs()[:3], Style(), era_label=era)
     first = _paused("staged", "run", str(changed), "--out", str(curated))
     # The first holds the store's run lock: the second reads its PDF, then waits.
-    second = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", str(other), "--out", str(curated)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    second = _started("run", str(other), "--out", str(curated))
     code, output = _go(first)
     assert code == 0, output
     out, err = second.communicate(timeout=300)

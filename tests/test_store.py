@@ -54,15 +54,16 @@ def _state(curated: Path) -> dict[str, bytes]:
 # -- one publish path ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "point",
-    [
-        "moved:program_cards/fiscal_year=2020",
-        "moved:_validation/fiscal_year=2020",
-        "moved:program_crosswalk",
-        "moved:_manifest.json",
-    ],
-)
+# Every move of a publish, in the order it makes them, and the points around them.
+PUBLISH_STEPS = [
+    *(f"moved:{name}/fiscal_year=2020" for name in sorted(api.MODULES)),
+    "moved:_validation/fiscal_year=2020",
+    "moved:program_crosswalk",
+    "moved:_manifest.json",
+]
+
+
+@pytest.mark.parametrize("point", PUBLISH_STEPS)
 def test_a_run_killed_at_each_publish_step_leaves_the_whole_old_state(
     store: tuple[Path, Path], point: str
 ) -> None:

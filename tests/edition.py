@@ -30,6 +30,7 @@ from tests.edition_stats import (
     EnvSection,
     StatsStyle,
     draw_environment,
+    draw_hline,
     environment,
     environment_titles,
     stats_style,
@@ -440,14 +441,7 @@ class ListDrawing:
 
     # -- rulings ---------------------------------------------------------------
     def hline(self, x0: float, x1: float, y: float) -> None:
-        c = self.doc.c
-        c.setLineWidth(0.5)
-        if self.rules == "segments":  # a spreadsheet exports each cell's edge on its own
-            for a, b in zip(self.cols, self.cols[1:]):
-                if x0 - 0.1 <= a and b <= x1 + 0.1:
-                    c.line(a, PAGE_H - y, b, PAGE_H - y)
-        else:
-            c.line(x0, PAGE_H - y, x1, PAGE_H - y)
+        draw_hline(self.doc, self.cols, x0, x1, y, self.rules == "segments")
 
     def vline(self, x: float, y0: float, y1: float) -> None:
         if self.rules == "hlines" and x not in (LEFT, RIGHT):

@@ -84,6 +84,21 @@ def header_paths(header_rows: list[list[str]]) -> list[list[str]]:
     return paths
 
 
+def draw_hline(
+    doc: Doc, cols: list[float], x0: float, x1: float, y: float, segments: bool, width: float = 0.5
+) -> None:
+    """A horizontal rule of a drawn table; `segments`: cell by cell, as a spreadsheet
+    exports each cell's edge on its own."""
+    c = doc.c
+    c.setLineWidth(width)
+    if segments:
+        for a, b in zip(cols, cols[1:]):
+            if x0 - 0.1 <= a and b <= x1 + 0.1:
+                c.line(a, PAGE_H - y, b, PAGE_H - y)
+    else:
+        c.line(x0, PAGE_H - y, x1, PAGE_H - y)
+
+
 class StatTableDrawing:
     """One statistics table on a document's page, kept together with its caption."""
 
@@ -164,14 +179,7 @@ class StatTableDrawing:
     def hline(self, x0: float, x1: float, y: float, width: float = 0.5) -> None:
         if self.style.rules == "zebra":
             return
-        c = self.doc.c
-        c.setLineWidth(width)
-        if self.style.rules == "segments":
-            for a, b in zip(self.cols, self.cols[1:]):
-                if x0 - 0.1 <= a and b <= x1 + 0.1:
-                    c.line(a, PAGE_H - y, b, PAGE_H - y)
-        else:
-            c.line(x0, PAGE_H - y, x1, PAGE_H - y)
+        draw_hline(self.doc, self.cols, x0, x1, y, self.style.rules == "segments", width)
 
     def vline(self, x: float, y0: float, y1: float) -> None:
         if self.style.rules in ("hlines", "booktabs", "zebra"):

@@ -110,14 +110,16 @@ NENPO = (
     """
 import sys, time
 from pathlib import Path
-from pipeline.api import run_release
+from pipeline.extract.readers import PageReaders
+from pipeline.run import run_release
 pdf_path, times, out, jobs = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 t = time.perf_counter()
-for i in range(times):
-    run_release(pdf_path, out=out / f"release{i}", jobs=jobs, allow_errors=True)
+# One set of workers for every release, as the CLI has; ended with the block, so
+# their peak RSS is counted.
+with PageReaders(jobs) as readers:
+    for i in range(times):
+        run_release(pdf_path, out=out / f"release{i}", readers=readers, allow_errors=True)
 elapsed = time.perf_counter() - t
-from pipeline.extract.document import shutdown_workers
-shutdown_workers()  # the workers are kept between releases: end them to read their peak RSS
 """
     + FOOTER
 )

@@ -1,4 +1,6 @@
-"""nenpo's command line: a thin layer over pipeline.api."""
+"""nenpo's command line: a thin layer over the library (pipeline.run, .validation,
+.releases). Each command imports what it uses, so `nenpo --help` and `nenpo status`
+load none of pandas, pandera or pyarrow."""
 
 from __future__ import annotations
 
@@ -6,13 +8,19 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline import api
+from pipeline import releases
 from pipeline.errors import NenpoError
-from pipeline.extract.document import DEFAULT_LIMITS, Limits, usable_cores
+from pipeline.extract.source import DEFAULT_LIMITS, Limits
 from pipeline.findings import Severity
+
+if TYPE_CHECKING:
+    from pipeline.extract.readers import PageReaders
+    from pipeline.releases import ReleaseSource
+    from pipeline.run import RunResult
 
 OUT = click.option(
     "--out",
@@ -151,7 +159,7 @@ def cli(debug: bool) -> None:
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
-    default=usable_cores,
+    default=lambda: _usable_cores(),
     show_default="this machine's cores",
     help="Processes that read the PDF's pages in parallel; the output is the same for any N.",
 )
@@ -175,59 +183,68 @@ def run(
     exit_code = 0
     try:
         if pdfs:
-            targets = [(api.source_for(pdf, raw), "given") for pdf in pdfs]
+            targets = [(releases.source_for(pdf, raw), "given") for pdf in pdfs]
         else:
-            targets, problems = api.run_pending(raw, out, force=force)
+            targets, problems = releases.run_pending(raw, out, force=force)
             for problem in problems:
                 click.echo(f"nenpo: error: {_one_line(problem)}", err=True)
                 exit_code = problem.exit_code
     except NenpoError as e:
         _fail(e)
-    for src, state in targets:
-        if state == "up to date":
-            click.echo(f"{src.release}: up to date, skipped ({src.pdf})")
-            continue
-        progress = Progress()
-        try:
-            limits = Limits(
-                max_file_mb=max_file_mb,
-                max_pages=max_pages,
-                page_timeout_s=page_timeout,
-                max_page_objects=max_page_objects,
-            )
-            result = api.run_source(
-                src,
-                out=out,
-                allow_errors=allow_errors,
-                progress=progress,
-                limits=limits,
-                jobs=jobs,
-            )
-        except NenpoError as e:
-            progress.done()
-            if getattr(e, "result", None) is not None:
-                _print_run(e.result)  # type: ignore[attr-defined]
-            click.echo(f"nenpo: error: {_one_line(e)}", err=True)
-            exit_code = max(exit_code, e.exit_code)
-            continue
-        except Exception as e:  # noqa: BLE001 - one line, never a traceback
-            progress.done()
-            _internal(e, f" on {src.pdf}")
-            exit_code = max(exit_code, INTERNAL)
-            continue
-        progress.done()
-        _print_run(result)
-        for note in result.notes:
-            click.echo(f"nenpo: warning: {note}", err=True)
-        if result.errors:  # published with --allow-errors: still not a clean run
-            exit_code = max(exit_code, 1)
+    limits = Limits(
+        max_file_mb=max_file_mb,
+        max_pages=max_pages,
+        page_timeout_s=page_timeout,
+        max_page_objects=max_page_objects,
+    )
+    from pipeline.extract.readers import PageReaders
+
+    with PageReaders(jobs) as readers:  # one set of workers for every release of the run
+        for src, state in targets:
+            if state == "up to date":
+                click.echo(f"{src.release}: up to date, skipped ({src.pdf})")
+                continue
+            code = _run_one(src, out, allow_errors, limits, readers)
+            exit_code = max(exit_code, code)
     sys.exit(exit_code)
+
+
+def _run_one(
+    src: ReleaseSource, out: Path, allow_errors: bool, limits: Limits, readers: PageReaders
+) -> int:
+    """Run one release and print what came of it; its exit code."""
+    from pipeline.run import run_source
+
+    progress = Progress()
+    try:
+        result = run_source(src, out, allow_errors, progress, limits, readers)
+    except NenpoError as e:
+        progress.done()
+        if getattr(e, "result", None) is not None:
+            _print_run(e.result)  # type: ignore[attr-defined]
+        click.echo(f"nenpo: error: {_one_line(e)}", err=True)
+        return e.exit_code
+    except Exception as e:  # noqa: BLE001 - one line, never a traceback
+        progress.done()
+        _internal(e, f" on {src.pdf}")
+        return INTERNAL
+    progress.done()
+    _print_run(result)
+    for note in result.notes:
+        click.echo(f"nenpo: warning: {note}", err=True)
+    return 1 if result.errors else 0  # published with --allow-errors: still not a clean run
+
+
+def _usable_cores() -> int:
+    from pipeline.extract.readers import usable_cores
+
+    return usable_cores()
 
 
 SHOWN_PER_SEVERITY = 10
 
 
-def _print_run(result: api.RunResult) -> None:
+def _print_run(result: RunResult) -> None:
     """Rows per dataset, then the errors, then the warnings, by check, with their pages."""
     click.echo(f"{result.source} → {result.era_label} (fiscal_year {result.fiscal_year})")
     for name, n in result.rows.items():
@@ -255,9 +272,9 @@ def _print_run(result: api.RunResult) -> None:
 def status(out: Path, raw: Path) -> None:
     """List the releases under --raw with their state and last verdict."""
     try:
-        manifest = api.read_manifest(out)
+        manifest = releases.read_manifest(out)
         try:
-            pending, problems = api.run_pending(raw, out)
+            pending, problems = releases.run_pending(raw, out)
         except NenpoError as e:  # no raw/ here: the published releases are still listed
             pending, problems = [], [e]
     except NenpoError as e:
@@ -325,7 +342,7 @@ def schema() -> None:
 
 
 def _years(year: int | None, out: Path) -> list[int]:
-    years = [year] if year is not None else api.published_years(out)
+    years = [year] if year is not None else releases.published_years(out)
     if not years:
         raise NenpoError(f"{out}: no release has been run yet (run `nenpo run` first)")
     return years
@@ -337,10 +354,12 @@ def _years(year: int | None, out: Path) -> list[int]:
 @RAW
 def validate(year: int | None, out: Path, raw: Path) -> None:
     """Re-run every check over what is published (all years, or YEAR); rewrite the reports."""
+    from pipeline.validation import validate_release
+
     try:
         failed = 0
         for fy in _years(year, out):
-            report = api.validate_release(fy, out=out, raw=raw)
+            report = validate_release(fy, out=out, raw=raw)
             _print_summary(report, out)
             failed += report["summary"]["failed"]
     except NenpoError as e:
@@ -353,11 +372,13 @@ def validate(year: int | None, out: Path, raw: Path) -> None:
 @OUT
 def report(year: int | None, out: Path) -> None:
     """Print the validation summary of published releases (all years, or YEAR)."""
+    from pipeline.validation import read_blocked_report, read_report
+
     failed = False
     try:
         for fy in _years(year, out):
-            report = api.read_report(fy, out)
-            blocked = api.read_blocked_report(fy, out)
+            report = read_report(fy, out)
+            blocked = read_blocked_report(fy, out)
             if blocked is not None and report.get("published") is False:
                 report, blocked = blocked, None  # nothing published for this year yet
             _print_summary(report, out)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pdfplumber
 
 from pipeline.errors import InputError
-from pipeline.extract.document import BBox, open_document
+from pipeline.extract.document import open_document
+from pipeline.extract.layout import BBox
 from pipeline.extract.report import body_text_size, extract_report, prepare_page
 from pipeline.extract.sections import POLICY_HEADING, PlacedLine, looks_like_heading
 from pipeline.extract.tables import find_tables

@@ -26,7 +26,7 @@ def edition(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def curated(edition: str, tmp_path_factory: pytest.TempPathFactory):
     """One real run of each edition into a temporary curated folder: (edition, out, result)."""
-    from pipeline.api import run_release
+    from pipeline.run import run_release
 
     out = tmp_path_factory.mktemp(f"curated-{edition}")
     result = run_release(EDITIONS[edition][0], out=out)

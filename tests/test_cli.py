@@ -177,14 +177,14 @@ def test_an_internal_error_is_exit_3_with_one_line_and_a_traceback_on_debug(
 ) -> None:
     from click.testing import CliRunner
 
-    from pipeline import api
+    from pipeline import releases
     from pipeline.cli import DEBUG, cli
 
     def broken(*_a: object, **_k: object) -> None:
         raise KeyError("policy_no")  # a bug, not bad input
 
-    monkeypatch.setattr(api, "run_pending", broken)
-    monkeypatch.setattr(api, "read_manifest", broken)
+    monkeypatch.setattr(releases, "run_pending", broken)
+    monkeypatch.setattr(releases, "read_manifest", broken)
     monkeypatch.setitem(DEBUG, "on", False)
     for command in (["run", "--out", str(tmp_path)], ["status", "--out", str(tmp_path)]):
         r = CliRunner().invoke(cli, command)

@@ -8,17 +8,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from pipeline.extract.document import (
-    RULE_MAX_THICKNESS,
-    Fill,
-    PageLayout,
-    Rule,
-    _as_rule,
-    _merge_rules,
-    find_page_label,
-    open_document,
-    read_page,
-)
+from pipeline.extract.document import open_document
+from pipeline.extract.layout import Fill, PageLayout, Rule, find_page_label
+from pipeline.extract.page import RULE_MAX_THICKNESS, _as_rule, _merge_rules, read_page
+from pipeline.extract.readers import PageReaders
 from pipeline.extract.report import prepare_page
 from schemas import DATASETS
 from tests.render import Style, render
@@ -33,7 +26,7 @@ SAMPLES = [
 
 def read_page_from_pdfplumber_objects(page) -> PageLayout:  # noqa: ANN001
     """The reference: a layout built from pdfplumber's public chars / lines / rects."""
-    from pipeline.extract.document import Glyph
+    from pipeline.extract.layout import Glyph
 
     glyphs = [
         Glyph(
@@ -43,7 +36,6 @@ def read_page_from_pdfplumber_objects(page) -> PageLayout:  # noqa: ANN001
             top=float(c["top"]),
             bottom=float(c["bottom"]),
             size=float(c.get("size") or (c["bottom"] - c["top"])),
-            font=str(c.get("fontname", "")),
         )
         for c in page.chars
         if c.get("upright", True) and c["text"]
@@ -113,7 +105,8 @@ def test_reader_matches_pdfplumber_objects_on_variants(tmp_path: Path, rules: st
 
 def test_jobs_read_the_same_layouts() -> None:
     one = open_document(SAMPLES[0], prepare=prepare_page)
-    two = open_document(SAMPLES[0], jobs=2, prepare=prepare_page)
+    with PageReaders(2) as readers:
+        two = open_document(SAMPLES[0], readers=readers, prepare=prepare_page)
     assert len(one.pages) == len(two.pages)
     for a, b in zip(one.pages, two.pages, strict=True):
         assert (a.number, a.label, a.glyphs, a.rules, a.fills) == (
@@ -178,12 +171,33 @@ def test_reader_matches_pdfplumber_objects_on_shifted_and_rotated_pages(tmp_path
     assert_same_layouts(out)
 
 
-def test_jobs_publish_byte_identical_parquet(curated, tmp_path: Path) -> None:
-    from pipeline.api import run_release
+def _children() -> set[int]:
+    """This process's live child processes (Linux: /proc)."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        pids |= {int(p) for p in (task / "children").read_text().split()}
+    return pids
+
+
+def _worker_pids(readers: PageReaders) -> set[int]:
+    readers.submit(os.getpid).result()  # started
+    return _children()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_jobs_publish_byte_identical_parquet_and_leave_no_worker(curated, tmp_path: Path) -> None:
+    from pipeline.run import run_release
     from tests.conftest import EDITIONS
 
     edition, one_job, _ = curated
+    before = _children()
+    # A library call's own readers end with the call; the caller's end with its block.
     run_release(EDITIONS[edition][0], out=tmp_path, jobs=2)
+    assert _children() == before
+    with PageReaders(2) as readers:
+        doc = open_document(SAMPLES[0], page_numbers=range(1, 33), readers=readers)
+        assert len(_children() - before) == 2 and len(doc.pages) == 32
+    assert _children() == before
     want = sorted(p.relative_to(one_job) for p in one_job.rglob("*.parquet"))
     got = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.parquet"))
     # One file per dataset, and the crosswalk published with them.
@@ -196,47 +210,44 @@ def test_a_page_failing_in_a_worker_is_one_input_error(monkeypatch: pytest.Monke
     import multiprocessing
 
     from pipeline.errors import InputError
-    from pipeline.extract import document
+    from pipeline.extract import guard
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("the patched reader reaches the workers only when they are forked")
-    real = document.read_page
+    real = guard.read_page
 
     def broken(page):  # noqa: ANN001, ANN202
         if page.page_number == 40:
             raise ValueError("bad operator in content stream")
         return real(page)
 
-    monkeypatch.setattr(document, "read_page", broken)
-    document.shutdown_workers()  # the workers must be forked with the patch in place
-    try:
+    monkeypatch.setattr(guard, "read_page", broken)
+    # The workers start (are forked) with the patch in place, and end with the block.
+    with PageReaders(2) as readers:
         with pytest.raises(InputError, match=r"unreadable PDF \(ValueError: bad operator"):
-            open_document(SAMPLES[0], jobs=2)
-    finally:
-        document.shutdown_workers()  # and must not outlive it
+            open_document(SAMPLES[0], readers=readers)
 
 
-def test_workers_are_kept_between_releases_and_see_a_rewritten_file(tmp_path: Path) -> None:
-    from pipeline.extract import document
-
+def test_readers_serve_several_releases_and_see_a_rewritten_file(tmp_path: Path) -> None:
     copy = tmp_path / "report.pdf"
     copy.write_bytes(SAMPLES[0].read_bytes())
-    first = open_document(copy, jobs=2)
-    pool = document._POOL["pool"]
-    copy.write_bytes(SAMPLES[1].read_bytes())  # same path, another edition
-    os.utime(copy, ns=(1, 1))  # a different mtime even on coarse clocks
-    second = open_document(copy, jobs=2)
-    assert document._POOL["pool"] is pool
+    with PageReaders(2) as readers:
+        first = open_document(copy, readers=readers)
+        workers = _worker_pids(readers)
+        copy.write_bytes(SAMPLES[1].read_bytes())  # same path, another edition
+        os.utime(copy, ns=(1, 1))  # a different mtime even on coarse clocks
+        second = open_document(copy, readers=readers)
+        assert _worker_pids(readers) == workers  # the same processes read both
     want = open_document(SAMPLES[1])
     assert [p.glyphs for p in second.pages] == [p.glyphs for p in want.pages]
     assert len(first.pages) != len(second.pages) or first.pages[0].glyphs != second.pages[0].glyphs
 
 
 def _footer(text: str, step: float) -> PageLayout:
-    from pipeline.extract.document import Glyph
+    from pipeline.extract.layout import Glyph
 
     glyphs = [
-        Glyph(ch, 290.0 + k * step, 290.0 + k * step + 5.25, 792.0, 802.5, 10.5, "Mincho")
+        Glyph(ch, 290.0 + k * step, 290.0 + k * step + 5.25, 792.0, 802.5, 10.5)
         for k, ch in enumerate(text)
     ]
     return PageLayout(1, 595.0, 842.0, glyphs, [], [])
@@ -267,9 +278,9 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
 
     script = (
         "import os\n"
-        "from pipeline.extract.document import worker_pool\n"
-        "pool = worker_pool(2)\n"
-        "futures = [pool.submit(os.getpid) for _ in range(8)]\n"
+        "from pipeline.extract.readers import PageReaders\n"
+        "readers = PageReaders(2)\n"
+        "futures = [readers.submit(os.getpid) for _ in range(8)]\n"
         "print(' '.join(str(p) for p in sorted({f.result() for f in futures})), flush=True)\n"
         "input()\n"
     )

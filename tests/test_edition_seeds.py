@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.api import errors_of, extract_document, validate_frames
 from pipeline.extract.document import open_document
+from pipeline.extraction import extract_document
 from pipeline.normalize.text import squash
+from pipeline.validation import errors_of, validate_frames
 from tests.edition import Edition, Landed, chapter_titles, edition_for
 from tests.edition_stats import CIRCLED, environment_titles, header_paths
 from tests.sample_cards import expected_rows

@@ -8,7 +8,7 @@ import unicodedata
 
 import pandas as pd
 
-from pipeline.api import load
+from pipeline.load import load
 from tests.conftest import DATA, load_truth
 
 

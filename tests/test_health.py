@@ -13,13 +13,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import api
+import pipeline
 from pipeline.errors import ValidationFailed
-from pipeline.extract.document import Document, Glyph, PageLayout, TextLine
+from pipeline.extract.document import Document, open_document
 from pipeline.extract.health import ExtractionFacts, IndexFact, PageFacts
+from pipeline.extract.layout import Glyph, PageLayout, TextLine
+from pipeline.extraction import extract_document, extract_release
 from pipeline.findings import CheckKind, Severity, Status
 from pipeline.normalize.text import squash
+from pipeline.run import run_release
 from pipeline.validate.registry import REGISTRY, CheckInput, blocks, run_checks
+from pipeline.validation import Validation, validate_frames
 from tests.conftest import EDITIONS, load_truth
 
 # -- helpers ---------------------------------------------------------------------------
@@ -29,12 +33,12 @@ from tests.conftest import EDITIONS, load_truth
 def read(request: pytest.FixtureRequest):
     """One edition read and extracted: (edition, document, frames, facts)."""
     edition = request.param
-    frames, facts, doc, _ = api.extract_release(EDITIONS[edition][0])
+    frames, facts, doc, _ = extract_release(EDITIONS[edition][0])
     return edition, doc, frames, facts
 
 
 def results(frames: dict[str, pd.DataFrame], facts: ExtractionFacts | None) -> dict:
-    return {r.check.id: r for r in api.validate_frames(frames, facts).results}
+    return {r.check.id: r for r in validate_frames(frames, facts).results}
 
 
 def copied(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -85,7 +89,7 @@ def without_lines(doc: Document, number: int, pick: Callable[[TextLine], bool]) 
 
 
 def extract_checks(doc: Document) -> dict:
-    frames, facts, _ = api.extract_document(doc)
+    frames, facts, _ = extract_document(doc)
     return results(frames, facts)
 
 
@@ -378,7 +382,7 @@ def test_damaged_pdfs_are_caught_on_their_page(
     _pdf_damage(EDITIONS[edition][0], pdf, damage, card_page)
     out = tmp_path / "curated"
     with pytest.raises(ValidationFailed) as e:
-        api.run_release(pdf, out=out)
+        run_release(pdf, out=out)
     assert check in str(e.value)
     assert not (out / "program_cards").exists()  # nothing published
     report = json.loads(e.value.report_path.read_text(encoding="utf-8"))
@@ -452,13 +456,13 @@ def test_an_empty_extraction_of_a_document_that_has_the_content_fails(read) -> N
             assert r.status is Status.NOT_RUN, cid
             continue
         assert blocks(r), (cid, r.status, r.not_run)
-    assert api.Validation(frames, list(res.values()), {}).has_errors
+    assert Validation(frames, list(res.values()), {}).has_errors
 
 
 def test_every_finding_an_extractor_reports_has_its_check() -> None:
     """The registry owns every id the extractors use (run_checks raises otherwise)."""
     ids = set()
-    for path in Path(api.__file__).parent.rglob("*.py"):
+    for path in Path(pipeline.__file__).parent.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         for part in text.split("Finding(")[1:]:
             literal = part.strip().split(",")[0].strip()
@@ -511,8 +515,8 @@ def test_a_continued_table_with_a_column_lost(tmp_path: Path) -> None:
     from tests.sample_cards import specs
 
     style = Style(repeat_header_on_break=False, card_min_space=30, page_bottom=640)
-    doc = api.open_document(render(tmp_path / "v.pdf", specs(), style))
-    frames, facts, _ = api.extract_document(doc)
+    doc = open_document(render(tmp_path / "v.pdf", specs(), style))
+    frames, facts, _ = extract_document(doc)
     rows = frames["indicators"]
     spans = rows.groupby(["card_no", "table_no"])["source_page"].nunique()
     card_no, table_no = spans[spans == 2].index[0]
@@ -729,12 +733,12 @@ def test_an_index_ruled_only_across_reads_exactly(read) -> None:
     kept = {across[0], across[1], across[-1]}
     rules = [r for r in page.rules if not inside(r) or (r.horizontal and r.pos in kept)]
     assert len(rules) < len(page.rules) - 10  # the damage is real
-    fr, fa, _ = api.extract_document(damaged(doc, page.number, rules=rules))
+    fr, fa, _ = extract_document(damaged(doc, page.number, rules=rules))
     cols = ["section", "no", "program_name", "budget_kyen", "listed_page", "is_new", "departments"]
     want = frames["program_index"][cols].reset_index(drop=True)
     got = fr["program_index"][cols].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
-    assert not any(blocks(r) for r in api.validate_frames(fr, fa).results)
+    assert not any(blocks(r) for r in validate_frames(fr, fa).results)
 
 
 def test_a_repost_subtotal_is_due_only_where_programs_are_re_listed(read) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.api import load
+from pipeline.load import load
 from tests.conftest import load_truth
 
 

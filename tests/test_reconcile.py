@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.api import load, validate_frames
 from pipeline.findings import CheckKind, Severity
+from pipeline.load import load
 from pipeline.validate.reconcile import reconcile
 from pipeline.validate.registry import REGISTRY, check_of, reconciled
+from pipeline.validation import validate_frames
 from tests.conftest import EDITIONS, ROOT
 
 DATASETS = (

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.api import load
-from pipeline.identity import build_crosswalk
+from pipeline.crosswalk import build_crosswalk
+from pipeline.load import load
 from schemas.dictionary import data_dictionary
 from tests.conftest import EDITIONS, ROOT, load_truth
 
@@ -83,7 +83,7 @@ def test_second_run_does_no_work_and_a_changed_release_reruns_alone(workspace: P
     # The re-run release has the same rows; its files record the new source.
     import pyarrow.parquet as pq
 
-    from pipeline.extract.document import file_sha256
+    from pipeline.extract.source import file_sha256
 
     new_sha = file_sha256(workspace / "raw" / "fy2021" / "report.pdf")
     for rel in before_2021:

@@ -14,9 +14,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.api import read_report, run_release
 from pipeline.cli import Progress
 from pipeline.errors import ValidationFailed
+from pipeline.run import run_release
+from pipeline.validation import read_report
 from tests.conftest import EDITIONS, ROOT
 from tests.render import CardSpec, Style, render
 from tests.sample_cards import specs
@@ -340,15 +341,17 @@ def test_cli_exits_1_with_one_line_when_validation_blocks(tmp_path: Path) -> Non
 
 
 def test_crops_rendered_by_the_workers_equal_those_rendered_here(curated) -> None:
-    from pipeline.api import _report_cases, _start_crops
+    from pipeline.extract.readers import PageReaders
     from pipeline.validate.report import render_crops
+    from pipeline.validation import report_cases, start_crops
 
     edition, out, result = curated
     report = read_report(result.fiscal_year, out)
     pdf = EDITIONS[edition][0]
-    here = render_crops(pdf, _report_cases(report))
+    here = render_crops(pdf, report_cases(report))
     assert len(here) >= 8  # enough for the hand-off to two workers
-    assert _start_crops(pdf, report, 2)() == here
+    with PageReaders(2) as readers:
+        assert start_crops(pdf, report, readers)() == here
 
 
 def test_crops_fall_back_to_this_process_when_the_workers_break(
@@ -357,10 +360,11 @@ def test_crops_fall_back_to_this_process_when_the_workers_break(
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    import pipeline.api as api
+    from pipeline.extract.readers import PageReaders
     from pipeline.validate.report import render_crops
+    from pipeline.validation import report_cases, start_crops
 
-    class BrokenPool:
+    class BrokenReaders(PageReaders):
         def submit(self, *args: object) -> Future:
             future: Future = Future()
             future.set_exception(BrokenProcessPool("killed"))
@@ -369,8 +373,8 @@ def test_crops_fall_back_to_this_process_when_the_workers_break(
     edition, out, result = curated
     report = read_report(result.fiscal_year, out)
     pdf = EDITIONS[edition][0]
-    monkeypatch.setattr(api, "worker_pool", lambda jobs: BrokenPool())
-    assert api._start_crops(pdf, report, 2)() == render_crops(pdf, api._report_cases(report))
+    with BrokenReaders(2) as readers:
+        assert start_crops(pdf, report, readers)() == render_crops(pdf, report_cases(report))
 
 
 def test_report_accounts_for_every_glyph_and_says_each_checks_kind(curated) -> None:

@@ -184,7 +184,7 @@ def test_pages_missing_or_shuffled_fail_validation(
     assert r.returncode == 1
     assert "validation error(s); nothing published" in one_error_line(r)
     assert datasets(tmp_path / "curated") == before
-    from pipeline.api import read_report
+    from pipeline.validation import read_report
 
     report = read_report(2020, tmp_path / "curated", blocked=True)
     check = next(c for c in report["checks"] if c["id"] == "document.page_sequence")
@@ -389,7 +389,8 @@ def test_the_page_timeout_covers_the_pages_table_finding(mini: Path) -> None:
     """Page-local work after the parse (lines, tables: `prepare`) is timed with it: a
     ruling bomb whose tables take long is stopped by --page-timeout, not run to the end."""
     from pipeline.errors import InputError
-    from pipeline.extract.document import Limits, open_document
+    from pipeline.extract.document import open_document
+    from pipeline.extract.source import Limits
 
     def endless_tables(layout) -> None:  # noqa: ANN001 - a page layout
         while True:  # what an O(n²) table finder is to a page of 80,000 rulings
@@ -417,7 +418,7 @@ def test_a_page_with_too_many_objects_stops_with_its_page_and_the_limit(
 def test_crossing_rulings_are_found_without_trying_every_pair() -> None:
     """80,000 short rulings in a grid: each vertical one meets the two horizontal ones at
     its ends, found by bisection (every pair would be 1.2 billion comparisons)."""
-    from pipeline.extract.document import Rule
+    from pipeline.extract.layout import Rule
     from pipeline.extract.tables import _crossing_components
 
     hrules = [Rule(True, 10.0 * r, 10.0 * c, 10.0 * c + 4) for r in range(200) for c in range(100)]

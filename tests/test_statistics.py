@@ -8,7 +8,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from pipeline.api import load
+from pipeline.load import load
 from pipeline.validate.statistics import statistics_findings
 from tests.conftest import load_truth
 from tests.edition_stats import header_paths

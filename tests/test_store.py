@@ -12,7 +12,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import api
+from pipeline.extract.source import file_sha256
+from pipeline.load import load
+from pipeline.run import run_release
+from pipeline.validation import read_report
+from schemas import MODULES
 from tests.conftest import ROOT
 from tests.render import CardSpec, Style, render
 from tests.sample_cards import specs
@@ -56,7 +60,7 @@ def _state(curated: Path) -> dict[str, bytes]:
 
 # Every move of a publish, in the order it makes them, and the points around them.
 PUBLISH_STEPS = [
-    *(f"moved:{name}/fiscal_year=2020" for name in sorted(api.MODULES)),
+    *(f"moved:{name}/fiscal_year=2020" for name in sorted(MODULES)),
     "moved:_validation/fiscal_year=2020",
     "moved:program_crosswalk",
     "moved:_manifest.json",
@@ -72,7 +76,7 @@ def test_a_run_killed_at_each_publish_step_leaves_the_whole_old_state(
     r = nenpo("run", str(changed), "--out", str(curated), env={"NENPO_FAULT": point})
     assert r.returncode == -9
     # A reader (load) recovers what a dead publisher left: the old state, whole.
-    cards = api.load("program_cards", out=curated)
+    cards = load("program_cards", out=curated)
     assert len(cards) == 4 and "program_id" in cards
     assert _state(curated) == before
     assert not (curated / "_publish_journal.json").exists()
@@ -87,8 +91,8 @@ def test_a_run_killed_after_its_moves_keeps_the_whole_new_state(store: tuple[Pat
     )
     manifest = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))
     # The manifest came with the data (PDFs given outside raw/: named by fiscal year).
-    assert manifest["releases"]["fy2020"]["sha256"] == api.file_sha256(changed)
-    assert _shas(curated) == {api.file_sha256(changed)}
+    assert manifest["releases"]["fy2020"]["sha256"] == file_sha256(changed)
+    assert _shas(curated) == {file_sha256(changed)}
 
 
 def _paused(point: str, *args: str) -> subprocess.Popen:
@@ -135,7 +139,7 @@ def test_status_and_load_during_a_publish_wait_for_it(
     assert code == 0, output
     out, err = status.communicate(timeout=300)
     assert status.returncode == 0, err
-    assert _shas(curated) == {api.file_sha256(changed)}  # the publish was not rolled back
+    assert _shas(curated) == {file_sha256(changed)}  # the publish was not rolled back
     assert f"not in raw  pass_with_warnings      39  {changed}" in out
 
 
@@ -152,12 +156,12 @@ def test_two_runs_at_once_both_publish(store: tuple[Path, Path], tmp_path: Path,
     assert second.returncode == 0, err
     manifest = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))
     if era == "令和2年度":  # one release: the second waited and published last, whole
-        assert manifest["releases"]["fy2020"]["sha256"] == api.file_sha256(other)
-        assert _shas(curated) == {api.file_sha256(other)}
+        assert manifest["releases"]["fy2020"]["sha256"] == file_sha256(other)
+        assert _shas(curated) == {file_sha256(other)}
     else:  # two releases: both published, no manifest entry lost
-        assert manifest["releases"]["fy2020"]["sha256"] == api.file_sha256(changed)
-        assert manifest["releases"]["fy2021"]["sha256"] == api.file_sha256(other)
-        assert _shas(curated) == {api.file_sha256(changed), api.file_sha256(other)}
+        assert manifest["releases"]["fy2020"]["sha256"] == file_sha256(changed)
+        assert manifest["releases"]["fy2021"]["sha256"] == file_sha256(other)
+        assert _shas(curated) == {file_sha256(changed), file_sha256(other)}
     assert not list(curated.glob(".staging-*"))
 
 
@@ -197,10 +201,10 @@ def test_a_planted_journal_pointing_outside_the_store_deletes_nothing(
 
 def test_validate_after_run_passes_and_keeps_the_publish_state(store: tuple[Path, Path]) -> None:
     curated, _ = store
-    before = api.read_report(2020, curated)
+    before = read_report(2020, curated)
     r = nenpo("validate", "--out", str(curated), "--raw", str(curated.parent / "raw"))
     assert r.returncode == 0, r.stdout + r.stderr
-    after = api.read_report(2020, curated)
+    after = read_report(2020, curated)
     assert after["verdict"] == before["verdict"] != "fail"
     for key in ("published", "allow_errors", "quarantine", "publish_note", "glyph_accounting"):
         assert after[key] == before[key], key
@@ -252,7 +256,7 @@ def test_two_sources_of_one_fiscal_year_are_an_error_naming_both(tmp_path: Path)
     assert r.returncode == 2
     line = one_error_line(r)
     assert str(second) in line and str(first) in line and "both give fiscal year 2020" in line
-    assert _shas(tmp_path / "curated") == {api.file_sha256(first)}  # the first stays
+    assert _shas(tmp_path / "curated") == {file_sha256(first)}  # the first stays
 
 
 def test_a_bad_release_folder_stops_no_other(tmp_path: Path) -> None:
@@ -266,7 +270,7 @@ def test_a_bad_release_folder_stops_no_other(tmp_path: Path) -> None:
         f"nenpo: error: {bad}: a release folder name may hold only letters, digits, '.', '_' "
         "and '-' (skipped)"
     )
-    assert _shas(tmp_path / "curated") == {api.file_sha256(good)}
+    assert _shas(tmp_path / "curated") == {file_sha256(good)}
 
 
 def test_a_pdf_given_on_the_command_line_is_named_by_its_fiscal_year(tmp_path: Path) -> None:
@@ -305,7 +309,7 @@ def test_a_staged_file_that_reads_back_different_is_not_published(
 
     monkeypatch.setattr(parquet.pq, "write_table", short_write)
     with pytest.raises(NenpoError, match="reads back different from what was written"):
-        api.run_release(changed, out=curated)
+        run_release(changed, out=curated)
     assert _state(curated) == before
     assert not list(curated.glob(".staging-*"))
 
@@ -320,7 +324,7 @@ def test_another_releases_damaged_file_leaves_this_release_published(tmp_path: P
     assert r.returncode == 0, r.stderr
     assert r.stderr.startswith("nenpo: warning: fiscal year 2021: its published files could not")
     assert "fiscal_year=2020" in "".join(datasets(curated))
-    walk = api.load("program_crosswalk", out=curated)
+    walk = load("program_crosswalk", out=curated)
     assert set(walk["fiscal_year"]) == {2020}  # 2021 left out, and said so
 
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-import pipeline.api as api
+import pipeline.run as run
 from pipeline.errors import ValidationFailed
 from pipeline.findings import Severity
 from pipeline.validate.checks import schema_findings
@@ -138,7 +138,7 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
     previous.parent.mkdir(parents=True)
     previous.write_bytes(b"previous release data")
 
-    def fake_extract(pdf: Path, progress=None, limits=None, jobs=1):
+    def fake_extract(pdf: Path, progress=None, limits=None, readers=None):
         frames = {name: pd.DataFrame(columns=list(MODULES[name].ARROW_TYPES)) for name in MODULES}
         frames["program_cards"] = pd.DataFrame([card_row()])
         frames["indicators"] = pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")])
@@ -149,9 +149,9 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
             SimpleNamespace(fiscal_year=2020, era_label="令和2年度"),
         )
 
-    monkeypatch.setattr(api, "extract_release", fake_extract)
+    monkeypatch.setattr(run, "extract_release", fake_extract)
     with pytest.raises(ValidationFailed, match=r"validation error.*schema\.indicators"):
-        api.run_release(tmp_path / "x.pdf", out=out)
+        run.run_release(tmp_path / "x.pdf", out=out)
     assert previous.read_bytes() == b"previous release data"
     assert not (out / "program_cards").exists()
     report = out / "_validation" / "fiscal_year=2020" / "report.json"
@@ -160,7 +160,7 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
     assert not list(out.glob(".staging-*"))
 
     # --allow-errors publishes anyway, and the report says so.
-    result = api.run_release(tmp_path / "x.pdf", out=out, allow_errors=True)
+    result = run.run_release(tmp_path / "x.pdf", out=out, allow_errors=True)
     schema_errors = [f for f in result.errors if f.check.startswith("schema.indicators")]
     assert result.published and len(schema_errors) == 1
     assert previous.read_bytes() != b"previous release data"

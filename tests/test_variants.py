@@ -114,7 +114,7 @@ def test_card_with_several_tables_and_a_label_over_three_lines(tmp_path: Path, r
     # The long label really wraps over three lines in its cell.
     row = got.tables[1].rows[0]
     page = open_document(pdf).page(row.page)
-    from pipeline.extract.document import build_lines
+    from pipeline.extract.layout import build_lines
 
     label_lines = build_lines(
         page.glyphs_in((row.bbox[0], row.bbox[1], row.bbox[0] + 240, row.bbox[3]), pad=0)

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline.extract.document import BBox, Document, Glyph, PageLayout, TextLine, build_lines
+from pipeline.extract.document import Document
+from pipeline.extract.layout import BBox, Glyph, PageLayout, TextLine, build_lines
 
 if TYPE_CHECKING:
     from pipeline.extract.cards import ProgramCard

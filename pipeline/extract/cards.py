@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from pipeline.extract.document import BBox, PageLayout, TextLine
+from pipeline.extract.layout import BBox, PageLayout, TextLine
 from pipeline.extract.sections import (
     CIRCLED,
     HeadingGroup,

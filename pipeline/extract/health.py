@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract.accounting import PageAccount
-from pipeline.extract.document import BBox, Document, PageLayout
+from pipeline.extract.document import Document
+from pipeline.extract.layout import BBox, PageLayout
 from pipeline.extract.toc import TocEntry
 from pipeline.findings import Finding
 from pipeline.normalize.text import squash

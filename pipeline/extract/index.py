@@ -21,7 +21,7 @@ from pipeline.extract.cells import (
     is_flag,
     role_cell,
 )
-from pipeline.extract.document import BBox, PageLayout
+from pipeline.extract.layout import BBox, PageLayout
 from pipeline.extract.sections import CIRCLED, HeadingGroup, PlacedLine, heading_before
 from pipeline.extract.tables import Table, find_tables, regrid, rows_at_page_top, text_above
 from pipeline.findings import Finding

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.extract.document import BBox, Glyph, PageLayout
+from pipeline.extract.layout import BBox, Glyph, PageLayout
 from pipeline.extract.sections import PlacedLine, wraps_under_first_line
 from pipeline.extract.statistics import (
     ANNEX,

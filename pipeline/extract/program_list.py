@@ -22,7 +22,8 @@ from pipeline.extract.cells import (
     is_flag,
     role_cell,
 )
-from pipeline.extract.document import BBox, Document
+from pipeline.extract.document import Document
+from pipeline.extract.layout import BBox
 from pipeline.extract.sections import CIRCLED
 from pipeline.extract.tables import Table, find_tables
 from pipeline.findings import Finding

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pipeline.errors import LayoutError
 from pipeline.extract.accounting import Extracted, account_document, claim_extraction
 from pipeline.extract.cards import ProgramCard, extract_cards, prepare_card_tables
-from pipeline.extract.document import Document, PageLayout
+from pipeline.extract.document import Document
 from pipeline.extract.health import ExtractionFacts, IndexFact, gather_facts
 from pipeline.extract.index import ProgramIndex, extract_indexes, prepare_index_tables
+from pipeline.extract.layout import PageLayout
 from pipeline.extract.narrative import Block, extract_narrative
 from pipeline.extract.program_list import ProgramList, extract_program_list
 from pipeline.extract.release import Release, identify_release

@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.extract.document import Document, PageLayout, TextLine
+from pipeline.extract.document import Document
+from pipeline.extract.layout import PageLayout, TextLine
 from pipeline.extract.settings import LAYOUT
 from pipeline.extract.tables import find_tables
 from pipeline.extract.toc import LEADER_PAGE

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract.cells import header_rows
-from pipeline.extract.document import BBox, Document, PageLayout, TextLine
+from pipeline.extract.document import Document
+from pipeline.extract.layout import BBox, PageLayout, TextLine
 from pipeline.extract.tables import Table, find_tables
 from pipeline.normalize.text import fold_width, squash
 

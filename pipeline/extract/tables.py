@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from pipeline.extract.document import BBox, Fill, Glyph, PageLayout, Rule, TextLine, build_lines
+from pipeline.extract.layout import BBox, Fill, Glyph, PageLayout, Rule, TextLine, build_lines
 from pipeline.extract.settings import TABLES
 from pipeline.normalize.text import join_wrapped, squash
 

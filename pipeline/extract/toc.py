@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.document import BBox, Document, PageLayout, TextLine
+from pipeline.extract.document import Document
+from pipeline.extract.layout import BBox, PageLayout, TextLine
 
 TOC_TITLE = re.compile(r"^[【\[［〔]?目次[】\]］〕]?$")
 # A leader of dots, ellipses or dashes, then the page number at the line's end.

@@ -1,4 +1,4 @@
-"""Program identity across editions: one program_id per program, whatever year.
+"""program_crosswalk: one program_id per program, whatever year.
 
 Years are processed oldest first. Within a year the program list is the
 authority: each of its keys is one program. A key seen in an earlier year keeps
@@ -13,10 +13,17 @@ adding a later year never changes an earlier id.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
+from pipeline.errors import InputError
+from pipeline.load import CROSSWALK, load
 from pipeline.normalize.text import name_similarity
+from pipeline.releases import pipeline_version, published_years
+from pipeline.write.parquet import write_partition
+from schemas import CROSS_RELEASE, CROSS_RELEASE_MODULES
 
 ACROSS_YEARS_MIN = 0.85  # a renamed program keeps its id at or above this similarity
 ALIAS_MIN = 0.8  # a card/index spelling of a list name within one year
@@ -134,3 +141,39 @@ def crosswalk_names(
     # Repost rows share their key; a key is "listed" if any list row has it.
     names = names.sort_values(["fiscal_year", "from_list"], ascending=[True, False], kind="stable")
     return names.drop_duplicates(["fiscal_year", "program_key"]).reset_index(drop=True)
+
+
+def stage_crosswalk(
+    staging: Path, out: Path, fiscal_year: int, frames: dict[str, pd.DataFrame]
+) -> list[str]:
+    """program_crosswalk over every published release with this one's rows in place of
+    what it had published, staged to be swapped in with the release. A release whose
+    files cannot be read is left out, and said so (one line each)."""
+
+    names = ("programs", "program_cards", "program_index")
+    unreadable: list[str] = []
+    parts: dict[str, list[pd.DataFrame]] = {n: [frames[n]] for n in names}
+    for year in published_years(out):
+        if year == fiscal_year:
+            continue
+        try:
+            loaded = {n: load(n, years=[year], out=out, with_program_id=False) for n in names}
+        except (InputError, OSError, pa.ArrowException) as e:
+            unreadable.append(
+                f"fiscal year {year}: its published files could not be read and are not in "
+                f"the crosswalk ({type(e).__name__}: {' '.join(str(e).split())[:200]})"
+            )
+            continue
+        for n in names:
+            parts[n].append(loaded[n])
+    combined = {n: pd.concat(parts[n], ignore_index=True) for n in names}
+    walk = build_crosswalk(crosswalk_names(*(combined[n] for n in names)))
+    model = CROSS_RELEASE[CROSSWALK]
+    module = CROSS_RELEASE_MODULES[CROSSWALK]
+    model.validate(walk, lazy=True)
+    meta = {"dataset": CROSSWALK, "pipeline_version": pipeline_version()}
+    write_partition(
+        walk, model, module.ARROW_TYPES, module.SORT_KEYS, staging / CROSSWALK, meta,
+        partitioned=False,
+    )  # fmt: skip
+    return unreadable

@@ -20,13 +20,11 @@ import pyarrow as pa
 
 from pipeline.errors import InputError
 from pipeline.load import CROSSWALK, load
-from pipeline.normalize.text import name_similarity
+from pipeline.normalize.text import SIMILARITY, name_similarity
 from pipeline.releases import pipeline_version, published_years
 from pipeline.write.parquet import write_partition
 from schemas import CROSS_RELEASE, CROSS_RELEASE_MODULES
-
-ACROSS_YEARS_MIN = 0.85  # a renamed program keeps its id at or above this similarity
-ALIAS_MIN = 0.8  # a card/index spelling of a list name within one year
+from schemas.vocabulary import IdentityMethod
 
 
 def _new_id(key: str, taken: set[str]) -> str:
@@ -55,7 +53,7 @@ def build_crosswalk(names: pd.DataFrame) -> pd.DataFrame:
         pending = []
         for key in listed["program_key"]:
             if key in id_of_key and id_of_key[key] not in used_ids:
-                assigned[key] = (id_of_key[key], "exact", 1.0, key)
+                assigned[key] = (id_of_key[key], IdentityMethod.EXACT, 1.0, key)
                 used_ids.add(id_of_key[key])
             else:
                 pending.append(key)
@@ -67,31 +65,31 @@ def build_crosswalk(names: pd.DataFrame) -> pd.DataFrame:
                     continue
                 best = max(known, key=lambda k, key=key: name_similarity(k, key))
                 score = name_similarity(best, key)
-                if score >= ACROSS_YEARS_MIN:
+                if score >= SIMILARITY.renamed_program:
                     candidates.append((score, key, pid, best))
         for score, key, pid, best in sorted(candidates, key=lambda c: (-c[0], c[1])):
             if key in assigned or pid in used_ids:
                 continue
-            assigned[key] = (pid, "fuzzy", round(score, 4), best)
+            assigned[key] = (pid, IdentityMethod.FUZZY, round(score, 4), best)
             used_ids.add(pid)
         for key in pending:
             if key not in assigned:
                 pid = _new_id(key, set(keys_of))
-                assigned[key] = (pid, "first_seen", None, None)
+                assigned[key] = (pid, IdentityMethod.FIRST_SEEN, None, None)
                 keys_of[pid] = set()
         # Other spellings the same year prints (cards, index) → that year's list names.
         list_keys = list(listed["program_key"])
         for key in others["program_key"]:
             best = max(list_keys, key=lambda k, key=key: name_similarity(k, key), default=None)
             score = name_similarity(best, key) if best else 0.0
-            if best is not None and score >= ALIAS_MIN:
+            if best is not None and score >= SIMILARITY.same_program:
                 pid = assigned[best][0]
-                assigned[key] = (pid, "fuzzy", round(score, 4), best)
+                assigned[key] = (pid, IdentityMethod.FUZZY, round(score, 4), best)
             elif key in id_of_key:
-                assigned[key] = (id_of_key[key], "exact", 1.0, key)
+                assigned[key] = (id_of_key[key], IdentityMethod.EXACT, 1.0, key)
             else:
                 pid = _new_id(key, set(keys_of))
-                assigned[key] = (pid, "first_seen", None, None)
+                assigned[key] = (pid, IdentityMethod.FIRST_SEEN, None, None)
                 keys_of[pid] = set()
         for _, r in year.iterrows():
             pid, method, score, matched = assigned[r["program_key"]]
@@ -173,7 +171,7 @@ def stage_crosswalk(
     model.validate(walk, lazy=True)
     meta = {"dataset": CROSSWALK, "pipeline_version": pipeline_version()}
     write_partition(
-        walk, model, module.ARROW_TYPES, module.SORT_KEYS, staging / CROSSWALK, meta,
+        walk, model, module.SORT_KEYS, staging / CROSSWALK, meta,
         partitioned=False,
     )  # fmt: skip
     return unreadable

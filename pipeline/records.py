@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+import schemas
 from pipeline.extract.cards import IndicatorTable, ProgramCard
 from pipeline.extract.index import ProgramIndex
 from pipeline.extract.narrative import Block
@@ -14,16 +15,19 @@ from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
 from pipeline.extract.statistics import StatisticsExtraction
 from pipeline.findings import Finding
 from pipeline.normalize.era import era_to_year, parse_period, parse_year_label
-from pipeline.normalize.text import is_repost, name_similarity, nfkc, program_key
+from pipeline.normalize.text import SIMILARITY, is_repost, name_similarity, nfkc, program_key
 from pipeline.normalize.values import parse_number, parse_value
-from schemas.figures import ARROW_TYPES as FIGURE_COLUMNS
-from schemas.indicators import ARROW_TYPES as INDICATOR_COLUMNS
-from schemas.narrative import ARROW_TYPES as NARRATIVE_COLUMNS
-from schemas.program_cards import ARROW_TYPES as CARD_COLUMNS
-from schemas.program_index import ARROW_TYPES as INDEX_COLUMNS
-from schemas.program_totals import ARROW_TYPES as TOTAL_COLUMNS
-from schemas.programs import ARROW_TYPES as PROGRAM_COLUMNS
-from schemas.statistics import ARROW_TYPES as STAT_COLUMNS
+from schemas.common import columns
+from schemas.vocabulary import ListMatch
+
+CARD_COLUMNS = columns(schemas.ProgramCards)
+INDICATOR_COLUMNS = columns(schemas.Indicators)
+PROGRAM_COLUMNS = columns(schemas.Programs)
+TOTAL_COLUMNS = columns(schemas.ProgramTotals)
+INDEX_COLUMNS = columns(schemas.ProgramIndex)
+STAT_COLUMNS = columns(schemas.Statistics)
+FIGURE_COLUMNS = columns(schemas.Figures)
+NARRATIVE_COLUMNS = columns(schemas.Narrative)
 
 
 def where(
@@ -92,7 +96,7 @@ def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
                 **where(c.source_page, c.bbox, {c.source_page: c.printed_page}),
             }
         )
-    return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
+    return pd.DataFrame(rows, columns=CARD_COLUMNS)
 
 
 def indicator_rows(
@@ -155,12 +159,10 @@ def indicator_rows(
                             **where(row.page, row.bbox, printed),
                         }
                     )
-    return pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS)), findings
+    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS), findings
 
 
 # -- program list, totals, indexes ------------------------------------------------
-
-FUZZY_MATCH_MIN = 0.8  # below this two names are different programs
 
 
 def program_rows(
@@ -214,8 +216,8 @@ def program_rows(
             }
         )
     return (
-        pd.DataFrame(programs, columns=list(PROGRAM_COLUMNS)),
-        pd.DataFrame(totals, columns=list(TOTAL_COLUMNS)),
+        pd.DataFrame(programs, columns=PROGRAM_COLUMNS),
+        pd.DataFrame(totals, columns=TOTAL_COLUMNS),
     )
 
 
@@ -225,15 +227,15 @@ def match_program(
     """The program list key for a name among (key, name) candidates: same key, else the
     most similar name above the bar (the first of equals). Returns (key, method, score)."""
     if not candidates:
-        return None, "none", None
+        return None, ListMatch.NONE, None
     key = program_key(name)
     if any(k == key for k, _ in candidates):
-        return key, "exact", 1.0
+        return key, ListMatch.EXACT, 1.0
     scores = [name_similarity(name, other) for _, other in candidates]
     best = max(range(len(scores)), key=scores.__getitem__)
-    if scores[best] >= FUZZY_MATCH_MIN:
-        return candidates[best][0], "fuzzy", round(float(scores[best]), 4)
-    return None, "none", round(float(scores[best]), 4)
+    if scores[best] >= SIMILARITY.same_program:
+        return candidates[best][0], ListMatch.FUZZY, round(float(scores[best]), 4)
+    return None, ListMatch.NONE, round(float(scores[best]), 4)
 
 
 def index_rows(
@@ -289,9 +291,7 @@ def index_rows(
                     **where(r.page, r.bbox, printed),
                 }
             )
-    return pd.DataFrame(rows, columns=list(INDEX_COLUMNS)), pd.DataFrame(
-        totals, columns=list(TOTAL_COLUMNS)
-    )
+    return pd.DataFrame(rows, columns=INDEX_COLUMNS), pd.DataFrame(totals, columns=TOTAL_COLUMNS)
 
 
 # -- statistics and figures ----------------------------------------------------------
@@ -373,9 +373,7 @@ def statistics_rows(
         }
         for i, f in enumerate(stats.figures, start=1)
     ]
-    return pd.DataFrame(rows, columns=list(STAT_COLUMNS)), pd.DataFrame(
-        figures, columns=list(FIGURE_COLUMNS)
-    )
+    return pd.DataFrame(rows, columns=STAT_COLUMNS), pd.DataFrame(figures, columns=FIGURE_COLUMNS)
 
 
 def narrative_rows(
@@ -393,4 +391,4 @@ def narrative_rows(
         }
         for i, b in enumerate(blocks, start=1)
     ]
-    return pd.DataFrame(rows, columns=list(NARRATIVE_COLUMNS))
+    return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS)

@@ -246,7 +246,6 @@ def _stage_partitions(
         write_partition(
             frames[name],
             DATASETS[name],
-            module.ARROW_TYPES,
             module.SORT_KEYS,
             staging / rel,
             {**metadata, "dataset": name},

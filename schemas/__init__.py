@@ -1,8 +1,9 @@
 """One pandera DataFrameModel per curated dataset; write and tests reuse them.
 
-Each module also gives the Arrow type of every column (ARROW_TYPES) and the
-row order of the written files (SORT_KEYS); field descriptions come from the
-models and are written into the Parquet schema.
+A column is declared once, in its model: type, nullability, checks and description.
+The files' Arrow schema (schemas.common.arrow_schema), the data dictionary and the
+Parquet field descriptions are derived from it. Each module also gives the row order
+of the written files (SORT_KEYS).
 """
 
 from types import ModuleType

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
@@ -27,32 +29,56 @@ class Provenance(pa.DataFrameModel):
     bbox_bottom: Series[float] = pa.Field(description="…bottom edge")
 
 
-def provenance_fields() -> dict[str, pa_arrow.DataType]:
-    return {
-        "source_page": pa_arrow.int32(),
-        "printed_page": pa_arrow.int32(),
-        "bbox_x0": pa_arrow.float64(),
-        "bbox_top": pa_arrow.float64(),
-        "bbox_x1": pa_arrow.float64(),
-        "bbox_bottom": pa_arrow.float64(),
-    }
+# Every column is declared once, by its model's Field: the pandas dtype validates and
+# coerces, and gives the column's Arrow type in the files (arrow_type): lists by their
+# Arrow dtype, integers as int32 unless the Field's metadata says otherwise.
+StrList = Annotated[pd.ArrowDtype, pa_arrow.list_(pa_arrow.string())]
+Int16List = Annotated[pd.ArrowDtype, pa_arrow.list_(pa_arrow.int16())]
+INT64 = {"arrow": pa_arrow.int64()}  # money: thousand yen summed over a report
+INT16 = {"arrow": pa_arrow.int16()}  # policy numbers, years of a period
+
+_ARROW_OF_PANDAS = {
+    "Int64": pa_arrow.int32(),
+    "Float64": pa_arrow.float64(),
+    "float64": pa_arrow.float64(),
+    "boolean": pa_arrow.bool_(),
+    "bool": pa_arrow.bool_(),
+}
 
 
-def is_list_of_str(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: v is not None and all(isinstance(x, str) for x in list(v)))
+def arrow_type(column: pa.Column) -> pa_arrow.DataType:
+    """The Arrow type a column is written with, from its declaration."""
+    declared = (column.metadata or {}).get("arrow")
+    if declared is not None:
+        return declared
+    dtype = column.dtype.type
+    if isinstance(dtype, pd.ArrowDtype):
+        return dtype.pyarrow_dtype
+    if isinstance(dtype, pd.StringDtype) or dtype is str or str(column.dtype) in ("str", "string"):
+        return pa_arrow.string()
+    try:
+        return _ARROW_OF_PANDAS[str(column.dtype)]
+    except KeyError:
+        raise TypeError(f"column {column.name!r}: no Arrow type for {column.dtype}") from None
 
 
-def is_list_of_int(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: v is not None and len(v) > 0 and all(int(x) == x for x in list(v)))
+def columns(model: type[pa.DataFrameModel]) -> list[str]:
+    """A dataset's columns in file order: its own, then the provenance columns."""
+    names = list(model.to_schema().columns)
+    base = list(Provenance.to_schema().columns)
+    return [c for c in names if c not in base] + [c for c in base if c in names]
 
 
-def arrow_schema(
-    model: type[pa.DataFrameModel], types: dict[str, pa_arrow.DataType], drop_partition: bool = True
-) -> pa_arrow.Schema:
+def arrow_types(model: type[pa.DataFrameModel]) -> dict[str, pa_arrow.DataType]:
+    schema = model.to_schema()
+    return {name: arrow_type(schema.columns[name]) for name in columns(model)}
+
+
+def arrow_schema(model: type[pa.DataFrameModel], drop_partition: bool = True) -> pa_arrow.Schema:
     """The Arrow schema of a dataset file, with each field's description from the model."""
     schema = model.to_schema()
     fields = []
-    for name, typ in types.items():
+    for name, typ in arrow_types(model).items():
         if name == PARTITION and drop_partition:
             continue  # lives in the Hive path, not in the files
         col = schema.columns[name]

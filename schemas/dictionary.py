@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 from schemas import CROSS_RELEASE, CROSS_RELEASE_MODULES, DATASETS, MODULES
+from schemas.common import arrow_types
 
 
 def _checks(column) -> str:  # noqa: ANN001 - a pandera Column
@@ -44,7 +45,7 @@ def data_dictionary() -> str:
         if frame_checks:
             out += [f"Row checks: {', '.join(f'`{c}`' for c in frame_checks)}.", ""]
         out += ["| column | type | nullable | description | checks |", "|---|---|---|---|---|"]
-        for col, arrow_type in module.ARROW_TYPES.items():
+        for col, arrow_type in arrow_types(model).items():
             c = schema.columns[col]
             where = " (Hive path)" if partitioned and col == "fiscal_year" else ""
             description = (c.description or "").replace("|", "\\|")

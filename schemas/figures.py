@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import Provenance, is_list_of_str, provenance_fields
+from schemas.common import Provenance, StrList
 
 
 class Figures(Provenance):
@@ -27,15 +26,11 @@ class Figures(Provenance):
     source: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="資料： line crediting the figure"
     )
-    notes: Series[object] = pa.Field(description="注 lines of the figure")
+    notes: Series[StrList] = pa.Field(description="注 lines of the figure")
     unit_label: Series[pd.StringDtype] = pa.Field(
         nullable=True,
         description='Unit printed over the chart\'s axis as it appears, e.g. "(億円)"',
     )
-
-    @pa.check("notes", name="notes_are_strings")
-    def _notes(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_str(s)
 
     class Config:
         strict = True
@@ -43,14 +38,4 @@ class Figures(Provenance):
         unique = ["fiscal_year", "figure_no"]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "fiscal_year": pa_arrow.int32(),
-    "figure_no": pa_arrow.int32(),
-    "number": pa_arrow.int32(),
-    "caption": pa_arrow.string(),
-    "source": pa_arrow.string(),
-    "notes": pa_arrow.list_(pa_arrow.string()),
-    "unit_label": pa_arrow.string(),
-    **provenance_fields(),
-}
 SORT_KEYS = ["figure_no"]

@@ -4,45 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import Provenance, provenance_fields
+from schemas.common import Provenance
 from schemas.program_cards import SECTION_PATTERN
+from schemas.vocabulary import Qualifier, ValueStatus
 
-STATUSES = ["reported", "not_reported", "not_held", "multiple", "text"]
-QUALIFIERS = ["約", "延べ", "各", "計", "最大", "累計"]
 # A unit is a short word after the number: no digits, spaces or brackets ("件", "千円", "ヶ国・地域").
 UNIT_PATTERN = r"^[^\d\s()（）]{1,8}$"
 # Period columns reach back a few years at most; farther is a misread header.
 MAX_PERIOD_LOOKBACK = 10
-# Units counted in whole things: a negative value there is a misread.
-COUNT_UNITS = [
-    "件",
-    "名",
-    "回",
-    "社",
-    "校",
-    "人",
-    "者",
-    "部",
-    "本",
-    "個",
-    "品",
-    "施設",
-    "事業者",
-    "団体",
-    "法人",
-    "大学",
-    "商品",
-    "分野",
-    "動画",
-    "企業・団体",
-    "ヶ国・地域",
-    "か国",
-    "店舗",
-    "箇所",
-]
+# Units whose values may be below zero: changes, rates, money and temperatures. A
+# negative value with any other unit (件, 名, 社: things counted) is a misread, also
+# with a unit no edition has printed yet.
+SIGNED_UNITS = ["%", "％", "ポイント", "pt", "倍", "円", "千円", "万円", "百万円", "億円", "℃"]
 
 
 class Indicators(Provenance):
@@ -90,11 +65,11 @@ class Indicators(Provenance):
     )
     qualifier: Series[pd.StringDtype] = pa.Field(
         nullable=True,
-        isin=QUALIFIERS,
+        isin=Qualifier.values(),
         description="Qualifier printed before the number: 約 (about), 延べ (cumulative count), 各 (each), …",
     )
     status: Series[str] = pa.Field(
-        isin=STATUSES,
+        isin=ValueStatus.values(),
         description="reported | not_reported (—, blank) | not_held (中止, 実績なし) | multiple (two quantities in the cell) | text (words only)",
     )
 
@@ -102,9 +77,10 @@ class Indicators(Provenance):
     def _value_when_reported(cls, df: pd.DataFrame) -> pd.Series:
         return df["value"].isna() | (df["status"] == "reported")
 
-    @pa.dataframe_check(name="count_units_not_negative")
+    @pa.dataframe_check(name="unsigned_units_not_negative")
     def _counts(cls, df: pd.DataFrame) -> pd.Series:
-        return ~(df["unit"].isin(COUNT_UNITS).fillna(False) & (df["value"] < 0).fillna(False))
+        unsigned = df["unit"].notna() & ~df["unit"].isin(SIGNED_UNITS).fillna(False)
+        return ~(unsigned.fillna(False) & (df["value"] < 0).fillna(False))
 
     @pa.dataframe_check(name="period_year_within_report_range")
     def _period(cls, df: pd.DataFrame) -> pd.Series:
@@ -126,24 +102,4 @@ class Indicators(Provenance):
         ]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "fiscal_year": pa_arrow.int32(),
-    "section": pa_arrow.string(),
-    "card_no": pa_arrow.int32(),
-    "program_key": pa_arrow.string(),
-    "program_name": pa_arrow.string(),
-    "table_no": pa_arrow.int32(),
-    "row_no": pa_arrow.int32(),
-    "indicator": pa_arrow.string(),
-    "indicator_inherited": pa_arrow.bool_(),
-    "period_label": pa_arrow.string(),
-    "period_year": pa_arrow.int32(),
-    "period_year_inferred": pa_arrow.bool_(),
-    "value_raw": pa_arrow.string(),
-    "value": pa_arrow.float64(),
-    "unit": pa_arrow.string(),
-    "qualifier": pa_arrow.string(),
-    "status": pa_arrow.string(),
-    **provenance_fields(),
-}
 SORT_KEYS = ["section", "card_no", "table_no", "row_no", "period_year", "period_label"]

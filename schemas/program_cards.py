@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import Provenance, is_list_of_int, is_list_of_str, provenance_fields
+from schemas.common import INT64, Int16List, Provenance, StrList
 
 SECTION_PATTERN = r"^\d+(-\d+)*$"
 
@@ -22,7 +21,7 @@ class ProgramCards(Provenance):
         str_matches=SECTION_PATTERN,
         description='Policy section as printed: "1"…"8", "6-7" for a shared section',
     )
-    policy_nos: Series[object] = pa.Field(description="Policy numbers (①…⑧) the section covers")
+    policy_nos: Series[Int16List] = pa.Field(description="Policy numbers (①…⑧) the section covers")
     card_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Card number within its section")
     program_key: Series[str] = pa.Field(
         str_length={"min_value": 1},
@@ -32,13 +31,14 @@ class ProgramCards(Provenance):
         str_length={"min_value": 1},
         description="Program name as printed in the card header (wrapped title lines joined)",
     )
-    title_lines: Series[object] = pa.Field(
+    title_lines: Series[StrList] = pa.Field(
         description="Title items as printed when a card names several programs (①…, ②…)"
     )
     is_repost: Series[pd.BooleanDtype] = pa.Field(
         description="Card re-lists a program of another section: name ends with (再掲)"
     )
     budget_kyen: Series[pd.Int64Dtype] = pa.Field(
+        metadata=INT64,
         nullable=True,
         ge=0,
         description="事業費 in thousand yen (千円); null when the card prints no number",
@@ -66,7 +66,7 @@ class ProgramCards(Provenance):
         nullable=True,
         description="Parenthesised note of the first department, e.g. a regional office",
     )
-    additional_departments: Series[object] = pa.Field(
+    additional_departments: Series[StrList] = pa.Field(
         description='Further "department group" entries of the 担当課 line'
     )
     department_line: Series[pd.StringDtype] = pa.Field(
@@ -88,17 +88,9 @@ class ProgramCards(Provenance):
     bbox_x1: Series[float] = pa.Field(description="…right edge")
     bbox_bottom: Series[float] = pa.Field(description="…bottom edge (end of the card on that page)")
 
-    @pa.check("policy_nos", name="policy_nos_are_ints")
+    @pa.check("policy_nos", name="policy_nos_not_empty")
     def _policy_nos(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_int(s)
-
-    @pa.check("title_lines", name="title_lines_are_strings")
-    def _title_lines(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_str(s)
-
-    @pa.check("additional_departments", name="additional_departments_are_strings")
-    def _additional(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_str(s)
+        return s.map(len) > 0
 
     class Config:
         strict = True
@@ -106,27 +98,4 @@ class ProgramCards(Provenance):
         unique = ["fiscal_year", "section", "card_no"]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "fiscal_year": pa_arrow.int32(),
-    "section": pa_arrow.string(),
-    "policy_nos": pa_arrow.list_(pa_arrow.int16()),
-    "card_no": pa_arrow.int32(),
-    "program_key": pa_arrow.string(),
-    "program_name": pa_arrow.string(),
-    "title_lines": pa_arrow.list_(pa_arrow.string()),
-    "is_repost": pa_arrow.bool_(),
-    "budget_kyen": pa_arrow.int64(),
-    "budget_raw": pa_arrow.string(),
-    "budget_note": pa_arrow.string(),
-    "overview": pa_arrow.string(),
-    "results": pa_arrow.string(),
-    "department": pa_arrow.string(),
-    "group": pa_arrow.string(),
-    "department_note": pa_arrow.string(),
-    "additional_departments": pa_arrow.list_(pa_arrow.string()),
-    "department_line": pa_arrow.string(),
-    "n_tables": pa_arrow.int32(),
-    "end_page": pa_arrow.int32(),
-    **provenance_fields(),
-}
 SORT_KEYS = ["section", "card_no"]

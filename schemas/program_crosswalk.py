@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-METHODS = ["first_seen", "exact", "fuzzy"]
+from schemas.vocabulary import IdentityMethod
 
 
 class ProgramCrosswalk(pa.DataFrameModel):
@@ -26,7 +25,7 @@ class ProgramCrosswalk(pa.DataFrameModel):
     )
     program_name: Series[str] = pa.Field(description="The name as printed")
     match_method: Series[str] = pa.Field(
-        isin=METHODS,
+        isin=IdentityMethod.values(),
         description="first_seen (a program new in this release) | exact (same key as before) | fuzzy (near-identical name; see match_score)",
     )
     match_score: Series[pd.Float64Dtype] = pa.Field(
@@ -45,13 +44,4 @@ class ProgramCrosswalk(pa.DataFrameModel):
         unique = ["fiscal_year", "program_key"]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "program_id": pa_arrow.string(),
-    "fiscal_year": pa_arrow.int32(),
-    "program_key": pa_arrow.string(),
-    "program_name": pa_arrow.string(),
-    "match_method": pa_arrow.string(),
-    "match_score": pa_arrow.float64(),
-    "matched_key": pa_arrow.string(),
-}
 SORT_KEYS = ["fiscal_year", "program_key"]

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import Provenance, is_list_of_int, is_list_of_str, provenance_fields
+from schemas.common import INT64, Int16List, Provenance, StrList
 from schemas.program_cards import SECTION_PATTERN
-
-MATCH_METHODS = ["exact", "fuzzy", "none"]
+from schemas.vocabulary import ListMatch
 
 
 class ProgramIndex(Provenance):
@@ -27,14 +25,16 @@ class ProgramIndex(Provenance):
     program_name: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="事業名 as printed in the index"
     )
-    budget_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="事業費 in 千円")
+    budget_kyen: Series[pd.Int64Dtype] = pa.Field(
+        metadata=INT64, nullable=True, ge=0, description="事業費 in 千円"
+    )
     budget_raw: Series[str] = pa.Field(description="事業費 cell as printed")
     is_new: Series[pd.BooleanDtype] = pa.Field(description="新規 marked ○")
-    departments: Series[object] = pa.Field(description="担当課等 entries")
+    departments: Series[StrList] = pa.Field(description="担当課等 entries")
     listed_page: Series[pd.Int64Dtype] = pa.Field(
         nullable=True, ge=1, description="掲載頁: printed page where the index says the card starts"
     )
-    policy_nos: Series[object] = pa.Field(
+    policy_nos: Series[Int16List] = pa.Field(
         description="Policies the row belongs to (the ⑥/⑦ flag columns of a shared section; else the section's policy)"
     )
     program_list_key: Series[pd.StringDtype] = pa.Field(
@@ -42,20 +42,16 @@ class ProgramIndex(Provenance):
         description="program_key of the matching program list row (differs from program_key when matched by fuzzy name)",
     )
     program_list_match: Series[str] = pa.Field(
-        isin=MATCH_METHODS,
+        isin=ListMatch.values(),
         description="How the program list row was found: exact key, fuzzy name, or none",
     )
     program_list_match_score: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, ge=0, le=1, description="Name similarity of that match (1.0 when exact)"
     )
 
-    @pa.check("departments", name="departments_are_strings")
-    def _departments(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_str(s)
-
-    @pa.check("policy_nos", name="policy_nos_are_ints")
+    @pa.check("policy_nos", name="policy_nos_not_empty")
     def _policies(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_int(s)
+        return s.map(len) > 0
 
     class Config:
         strict = True
@@ -63,21 +59,4 @@ class ProgramIndex(Provenance):
         unique = ["fiscal_year", "section", "no"]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "fiscal_year": pa_arrow.int32(),
-    "section": pa_arrow.string(),
-    "no": pa_arrow.int32(),
-    "program_key": pa_arrow.string(),
-    "program_name": pa_arrow.string(),
-    "budget_kyen": pa_arrow.int64(),
-    "budget_raw": pa_arrow.string(),
-    "is_new": pa_arrow.bool_(),
-    "departments": pa_arrow.list_(pa_arrow.string()),
-    "listed_page": pa_arrow.int32(),
-    "policy_nos": pa_arrow.list_(pa_arrow.int16()),
-    "program_list_key": pa_arrow.string(),
-    "program_list_match": pa_arrow.string(),
-    "program_list_match_score": pa_arrow.float64(),
-    **provenance_fields(),
-}
 SORT_KEYS = ["section", "no"]

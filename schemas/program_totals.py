@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import Provenance, provenance_fields
+from schemas.common import INT16, INT64, Provenance
 
 KINDS = ["subtotal", "subtotal_incl_repost", "total", "index_subtotal"]
 
@@ -25,14 +24,24 @@ class ProgramTotals(Provenance):
         nullable=True, description="Section of an index subtotal"
     )
     policy_no: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, le=20, description="Policy of a subtotal; null for the total"
+        metadata=INT16,
+        nullable=True,
+        ge=1,
+        le=20,
+        description="Policy of a subtotal; null for the total",
     )
     label: Series[str] = pa.Field(description="The row's label as printed")
-    budget_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="事業費 in 千円")
-    national_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="国庫 in 千円")
-    other_kyen: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="その他 in 千円")
+    budget_kyen: Series[pd.Int64Dtype] = pa.Field(
+        metadata=INT64, nullable=True, ge=0, description="事業費 in 千円"
+    )
+    national_kyen: Series[pd.Int64Dtype] = pa.Field(
+        metadata=INT64, nullable=True, ge=0, description="国庫 in 千円"
+    )
+    other_kyen: Series[pd.Int64Dtype] = pa.Field(
+        metadata=INT64, nullable=True, ge=0, description="その他 in 千円"
+    )
     general_kyen: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="一般財源 in 千円"
+        metadata=INT64, nullable=True, ge=0, description="一般財源 in 千円"
     )
 
     class Config:
@@ -41,16 +50,4 @@ class ProgramTotals(Provenance):
         unique = ["fiscal_year", "kind", "policy_no", "section"]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "fiscal_year": pa_arrow.int32(),
-    "kind": pa_arrow.string(),
-    "section": pa_arrow.string(),
-    "policy_no": pa_arrow.int16(),
-    "label": pa_arrow.string(),
-    "budget_kyen": pa_arrow.int64(),
-    "national_kyen": pa_arrow.int64(),
-    "other_kyen": pa_arrow.int64(),
-    "general_kyen": pa_arrow.int64(),
-    **provenance_fields(),
-}
 SORT_KEYS = ["source_page", "bbox_top"]

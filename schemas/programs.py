@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import Provenance, is_list_of_str, provenance_fields
+from schemas.common import INT16, INT64, Provenance, StrList
 
 
 class Programs(Provenance):
@@ -18,7 +17,7 @@ class Programs(Provenance):
         ge=1, description="Position of the row in the program list (1-based, program rows only)"
     )
     policy_no: Series[pd.Int64Dtype] = pa.Field(
-        ge=1, le=20, description="Policy (①…⑧) whose band the row is under"
+        metadata=INT16, ge=1, le=20, description="Policy (①…⑧) whose band the row is under"
     )
     measure: Series[pd.StringDtype] = pa.Field(
         nullable=True,
@@ -38,25 +37,42 @@ class Programs(Provenance):
     is_priority: Series[pd.BooleanDtype] = pa.Field(description="重点 marked ○")
     has_key_result: Series[pd.BooleanDtype] = pa.Field(description="主要成果 marked ○")
     budget_kyen: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="事業費 in 千円; null when the cell is not a number"
+        metadata=INT64,
+        nullable=True,
+        ge=0,
+        description="事業費 in 千円; null when the cell is not a number",
     )
     budget_raw: Series[str] = pa.Field(description="事業費 cell as printed")
     national_kyen: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="国庫 (national funds) in 千円; null = blank cell, not 0"
+        metadata=INT64,
+        nullable=True,
+        ge=0,
+        description="国庫 (national funds) in 千円; null = blank cell, not 0",
     )
     other_kyen: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="その他 (other funds) in 千円; null = blank"
+        metadata=INT64,
+        nullable=True,
+        ge=0,
+        description="その他 (other funds) in 千円; null = blank",
     )
     general_kyen: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=0, description="一般財源 (general funds) in 千円; null = blank"
+        metadata=INT64,
+        nullable=True,
+        ge=0,
+        description="一般財源 (general funds) in 千円; null = blank",
     )
     period_raw: Series[pd.StringDtype] = pa.Field(
         nullable=True, description='事業期間 as printed ("H28-R7", "S45-", "R2", "R2-4")'
     )
     period_start_year: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1868, le=2100, description="First fiscal year of the period"
+        metadata=INT16,
+        nullable=True,
+        ge=1868,
+        le=2100,
+        description="First fiscal year of the period",
     )
     period_end_year: Series[pd.Int64Dtype] = pa.Field(
+        metadata=INT16,
         nullable=True,
         ge=1868,
         le=2100,
@@ -67,16 +83,12 @@ class Programs(Provenance):
         isin=["○", "△"],
         description="21財団への補助・委託: ○, or △ for part of the budget, as printed",
     )
-    departments: Series[object] = pa.Field(
+    departments: Series[StrList] = pa.Field(
         description="担当課等 entries, one per printed department line"
     )
     measure_continued: Series[pd.BooleanDtype] = pa.Field(
         description="The measure cell was split by a page break; its text is carried from the previous page"
     )
-
-    @pa.check("departments", name="departments_are_strings")
-    def _departments(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_str(s)
 
     @pa.dataframe_check(name="period_ordered")
     def _period(cls, df: pd.DataFrame) -> pd.Series:
@@ -92,28 +104,4 @@ class Programs(Provenance):
         unique = ["fiscal_year", "row_no"]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "fiscal_year": pa_arrow.int32(),
-    "row_no": pa_arrow.int32(),
-    "policy_no": pa_arrow.int16(),
-    "measure": pa_arrow.string(),
-    "program_key": pa_arrow.string(),
-    "program_name": pa_arrow.string(),
-    "is_repost": pa_arrow.bool_(),
-    "is_new": pa_arrow.bool_(),
-    "is_priority": pa_arrow.bool_(),
-    "has_key_result": pa_arrow.bool_(),
-    "budget_kyen": pa_arrow.int64(),
-    "budget_raw": pa_arrow.string(),
-    "national_kyen": pa_arrow.int64(),
-    "other_kyen": pa_arrow.int64(),
-    "general_kyen": pa_arrow.int64(),
-    "period_raw": pa_arrow.string(),
-    "period_start_year": pa_arrow.int16(),
-    "period_end_year": pa_arrow.int16(),
-    "foundation_support": pa_arrow.string(),
-    "departments": pa_arrow.list_(pa_arrow.string()),
-    "measure_continued": pa_arrow.bool_(),
-    **provenance_fields(),
-}
 SORT_KEYS = ["row_no"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.common import Provenance, is_list_of_str, provenance_fields
+from schemas.common import Provenance, StrList
 
 
 class Statistics(Provenance):
@@ -26,7 +25,7 @@ class Statistics(Provenance):
     col_no: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Column (1-based; the label column is 0)"
     )
-    column_path: Series[object] = pa.Field(
+    column_path: Series[StrList] = pa.Field(
         description='Header levels of the column, top to bottom, e.g. ["事業所数", "28"]'
     )
     value_raw: Series[str] = pa.Field(description="Cell text verbatim")
@@ -45,15 +44,7 @@ class Statistics(Provenance):
     source_note: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="資料： line under the table"
     )
-    notes: Series[object] = pa.Field(description="注 lines under the table")
-
-    @pa.check("column_path", name="column_path_is_strings")
-    def _path(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_str(s)
-
-    @pa.check("notes", name="notes_are_strings")
-    def _notes(cls, s: pd.Series) -> pd.Series:
-        return is_list_of_str(s)
+    notes: Series[StrList] = pa.Field(description="注 lines under the table")
 
     class Config:
         strict = True
@@ -61,20 +52,4 @@ class Statistics(Provenance):
         unique = ["fiscal_year", "table_id", "row_no", "col_no"]
 
 
-ARROW_TYPES: dict[str, pa_arrow.DataType] = {
-    "fiscal_year": pa_arrow.int32(),
-    "table_id": pa_arrow.string(),
-    "caption": pa_arrow.string(),
-    "row_no": pa_arrow.int32(),
-    "row_label": pa_arrow.string(),
-    "col_no": pa_arrow.int32(),
-    "column_path": pa_arrow.list_(pa_arrow.string()),
-    "value_raw": pa_arrow.string(),
-    "value": pa_arrow.float64(),
-    "unit": pa_arrow.string(),
-    "reference_year": pa_arrow.int32(),
-    "source_note": pa_arrow.string(),
-    "notes": pa_arrow.list_(pa_arrow.string()),
-    **provenance_fields(),
-}
 SORT_KEYS = ["source_page", "table_id", "row_no", "col_no"]

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from pipeline.cli import cli
 from pipeline.normalize.era import parse_period, parse_year_label
 from pipeline.normalize.text import join_wrapped, program_key
-from pipeline.normalize.values import STATUSES, parse_number, parse_value
+from pipeline.normalize.values import parse_number, parse_value
+from schemas.vocabulary import ValueStatus
 from tests.conftest import EDITIONS, ROOT
 from tests.render import CardSpec, Style, render
 from tests.sample_cards import specs
@@ -345,7 +346,7 @@ def test_fuzzed_pdfs_end_in_a_clean_exit(tmp_path: Path, request: pytest.Fixture
 @settings(max_examples=300, deadline=None)
 def test_normalizers_never_raise(text: str) -> None:
     v = parse_value(text)
-    assert v.status in STATUSES
+    assert v.status in ValueStatus.values()
     assert (v.value is None) or v.status == "reported"
     parse_number(text)
     parse_year_label(text, "令和")

@@ -15,6 +15,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 # Gap (beyond the line's tracking), in em of the glyph size, above which a
@@ -172,6 +173,23 @@ def program_key(name: str) -> str:
 
 def is_repost(name: str) -> bool:
     return bool(_REPOST.search(squash(name)))
+
+
+@dataclass(frozen=True)
+class SimilaritySettings:
+    """How alike two program names must be (name_similarity, 0..1) to be one program."""
+
+    # A card's, an index's or a (再掲) row's spelling of a program list name, within one
+    # edition; below it the two are different programs.
+    same_program: float = 0.8
+    # Across editions: a renamed program keeps its id (program_crosswalk).
+    renamed_program: float = 0.85
+    # Below this, card i is not the program the index's row i lists: a misread. Between
+    # it and 1.0 the report merely spells the name two ways (index.card_name, a warning).
+    card_of_index_row: float = 0.6
+
+
+SIMILARITY = SimilaritySettings()
 
 
 def name_similarity(a: str, b: str) -> float:

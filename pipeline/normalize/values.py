@@ -9,15 +9,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.normalize.text import nfkc
-
-STATUS_REPORTED = "reported"
-STATUS_NOT_REPORTED = "not_reported"  # "—", "-", blank
-STATUS_NOT_HELD = "not_held"  # "中止", "…実績なし"
-STATUS_MULTIPLE = "multiple"  # two quantities in one cell
-STATUS_TEXT = "text"  # words without a quantity ("随時")
-STATUSES = (STATUS_REPORTED, STATUS_NOT_REPORTED, STATUS_NOT_HELD, STATUS_MULTIPLE, STATUS_TEXT)
-
-QUALIFIERS = ("約", "延べ", "各", "計", "最大", "累計")
+from schemas.vocabulary import Qualifier, ValueStatus
 
 _DASHES = set("-‐‑‒–—―−－ー~〜 ")
 _NOT_HELD = re.compile(r"中止|実績なし|未実施|開催なし|見送")
@@ -31,8 +23,8 @@ _QUANTITY = re.compile(
 class ParsedValue:
     value: float | None
     unit: str | None
-    qualifier: str | None
-    status: str
+    qualifier: Qualifier | None
+    status: ValueStatus
 
 
 def parse_number(text: str) -> float | None:
@@ -52,24 +44,23 @@ def parse_value(raw: str | None) -> ParsedValue:
     """Meaning of one indicator cell as printed."""
     text = nfkc(raw or "").strip()
     if not text or all(ch in _DASHES for ch in text):
-        return ParsedValue(None, None, None, STATUS_NOT_REPORTED)
+        return ParsedValue(None, None, None, ValueStatus.NOT_REPORTED)
     if _NOT_HELD.search(text):
-        return ParsedValue(None, None, None, STATUS_NOT_HELD)
+        return ParsedValue(None, None, None, ValueStatus.NOT_HELD)
     numbers = _NUMBER.findall(text)
     if not numbers:
-        return ParsedValue(None, None, None, STATUS_TEXT)
+        return ParsedValue(None, None, None, ValueStatus.TEXT)
     if len(numbers) > 1:
-        return ParsedValue(None, None, None, STATUS_MULTIPLE)
+        return ParsedValue(None, None, None, ValueStatus.MULTIPLE)
     m = _QUANTITY.match(text)
     if not m:
         # One number inside other words ("R2年度のみ", "(累計)3件"): kept as text, not guessed.
-        return ParsedValue(None, None, None, STATUS_TEXT)
+        return ParsedValue(None, None, None, ValueStatus.TEXT)
     value = parse_number(m.group("num"))
     unit = m.group("unit")
     if value is None or (unit and "\u3041" <= unit[-1] <= "\u309f"):
         # "3件のみ": words after the unit are not a unit; kept as text, not guessed.
-        return ParsedValue(None, None, None, STATUS_TEXT)
+        return ParsedValue(None, None, None, ValueStatus.TEXT)
     qual = m.group("qual")
-    if qual == "延":
-        qual = "延べ"
-    return ParsedValue(value, unit or None, qual, STATUS_REPORTED)
+    qualifier = Qualifier.IN_TOTAL_OVER_TIMES if qual == "延" else Qualifier(qual) if qual else None
+    return ParsedValue(value, unit or None, qualifier, ValueStatus.REPORTED)

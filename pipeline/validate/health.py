@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipeline.extract.health import ExtractionFacts
 from pipeline.findings import Finding, Place
-from pipeline.normalize.text import name_similarity
+from pipeline.normalize.text import SIMILARITY, name_similarity
 from pipeline.validate.reconcile import record_box
 from pipeline.validate.settings import SETTINGS
 
@@ -70,7 +70,7 @@ def _row_card(r: dict, c: dict | None) -> list[Finding]:
         ]
     out = []
     score = name_similarity(r["program_name"], c["program_name"])
-    if score < SETTINGS.card_name_min_similarity:
+    if score < SIMILARITY.card_of_index_row:
         out.append(
             Finding(
                 "index.card_found",

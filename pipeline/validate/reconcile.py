@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.findings import Finding, Place
-from pipeline.normalize.text import name_similarity, nfkc, squash
-from pipeline.validate.settings import SETTINGS
+from pipeline.normalize.text import SIMILARITY, name_similarity, nfkc, squash
+from schemas.vocabulary import ListMatch
 
 MONEY = ("budget_kyen", "national_kyen", "other_kyen", "general_kyen")
 
@@ -140,7 +140,7 @@ def repost_consistency(programs: list[dict]) -> list[Finding]:
         same = [o for o in originals if o["program_key"] == r["program_key"]]
         if not same:
             scores = [name_similarity(o["program_name"], r["program_name"]) for o in originals]
-            if not scores or max(scores) < SETTINGS.repost_min_similarity:
+            if not scores or max(scores) < SIMILARITY.same_program:
                 continue  # re-listed from outside the list; nothing to compare
             best = scores.index(max(scores))
             same = [originals[best]]
@@ -257,7 +257,7 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
     for r in index:
         where = f"section {r['section']} No.{r['no']} {r['program_name']}"
         key = f"section {r['section']} index No.{r['no']}"
-        if r["program_list_match"] == "none":
+        if r["program_list_match"] == ListMatch.NONE:
             out.append(
                 _finding(
                     "index.program_list_match",
@@ -266,7 +266,7 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
                 )
             )
             continue
-        if r["program_list_match"] == "fuzzy":
+        if r["program_list_match"] == ListMatch.FUZZY:
             out.append(
                 _finding(
                     "index.program_list_match",

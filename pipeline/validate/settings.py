@@ -7,12 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ValidationSettings:
-    # Below this name similarity (0..1, difflib ratio of program keys) card i is not the
-    # program index row i lists: a misread. Between it and 1.0 the report merely spells
-    # the name two ways (index.card_name, a warning).
-    card_name_min_similarity: float = 0.6
-    # A (再掲) row re-lists an original whose name is at least this similar.
-    repost_min_similarity: float = 0.8
+    # How alike two names must be to be one program: pipeline.normalize.text.SIMILARITY.
     # Shares (構成比) are rounded to 0.1 each: their sum may miss 100 by this much.
     share_tolerance: float = 0.2
     # Percentage points between a printed 増減率 and the rate the counts give.

@@ -24,14 +24,13 @@ DATA_FILE = "part-0.parquet"
 def write_partition(
     df: pd.DataFrame,
     model: type,
-    types: dict[str, pa.DataType],
     sort_keys: list[str],
     folder: Path,
     metadata: dict[str, str],
     partitioned: bool = True,
 ) -> Path:
     """Write one dataset partition (or, unpartitioned, the whole dataset): same rows in → same bytes out."""
-    schema = arrow_schema(model, types, drop_partition=partitioned)
+    schema = arrow_schema(model, drop_partition=partitioned)
     frame = df.sort_values(sort_keys, kind="stable").reset_index(drop=True) if len(df) else df
     columns = {}
     for field in schema:

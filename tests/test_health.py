@@ -427,7 +427,7 @@ def test_an_empty_extraction_of_a_document_that_has_the_content_fails(read) -> N
     from pipeline.extract.program_list import ProgramList
     from pipeline.extract.statistics import StatisticsExtraction
 
-    read_nothing = Extracted(1, 2, [], [], ProgramList([], {}, []), StatisticsExtraction(), [])
+    read_nothing = Extracted(1, 2, [], [], ProgramList([], []), StatisticsExtraction(), [])
     accounts = account_document(doc, claim_extraction(doc, read_nothing))
     announced = dataclasses.replace(facts, findings=[], accounts=accounts)
     res = results(_empty_frames(frames), announced)

@@ -134,8 +134,9 @@ class TextLine:
         trail = " " if self.glyphs[-1].text.isspace() else ""
         return lead + self.text + trail
 
-    def split(self, min_gap_em: float = 1.5) -> list[TextLine]:
-        """Pieces of this line separated by a gap wider than `min_gap_em` (columns, tab stops)."""
+    def split(self, min_gap_em: float = 1.5, gap: float | None = None) -> list[TextLine]:
+        """Pieces of this line separated by a gap wider than `min_gap_em` of the glyphs'
+        size (columns, tab stops), or than `gap` points when given."""
         pieces: list[list[Glyph]] = []
         last: Glyph | None = None
         for g in self.glyphs:
@@ -143,7 +144,9 @@ class TextLine:
                 if pieces:
                     pieces[-1].append(g)
                 continue
-            if last is None or g.x0 - last.x1 > min_gap_em * max(min(g.size, last.size), 1.0):
+            if last is None or g.x0 - last.x1 > (
+                gap if gap is not None else min_gap_em * max(min(g.size, last.size), 1.0)
+            ):
                 pieces.append([])
             pieces[-1].append(g)
             last = g

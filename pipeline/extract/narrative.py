@@ -17,10 +17,9 @@ the margin shows that the indented line before it opened a new paragraph.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.extract.layout import BBox, Glyph, PageLayout
+from pipeline.extract.layout import BBox, PageLayout
 from pipeline.extract.sections import PlacedLine, wraps_under_first_line
 from pipeline.extract.statistics import (
     ANNEX,
@@ -33,7 +32,8 @@ from pipeline.extract.statistics import (
 )
 from pipeline.extract.tables import Table, find_tables
 from pipeline.normalize.era import find_fiscal_year
-from pipeline.normalize.text import fold_width, join_glyphs, join_wrapped, open_brackets, squash
+from pipeline.normalize.text import fold_width, join_wrapped, open_brackets, squash
+from schemas.vocabulary import BlockKind
 
 CHAPTER = re.compile(r"^(\d)\s+\S")
 SUBSECTION = re.compile(r"^[(（](\d+)[)）]\s*\S")
@@ -60,7 +60,7 @@ TITLE_SIZE = 1.1  # a chapter heading is set at least this much larger than body
 
 @dataclass(slots=True)
 class Block:
-    kind: str  # one of schemas.narrative.KINDS
+    kind: BlockKind
     text: str
     path: list[str]
     fiscal_year_ref: int | None
@@ -73,290 +73,407 @@ class Block:
 def extract_narrative(
     lines: list[PlacedLine], skip: set[int], skip_pages: set[int], body_size: float
 ) -> list[Block]:
-    blocks: list[Block] = []
-    path: list[str] = []
-    year_ref: int | None = None
-    in_index = False
-    legal = False  # inside a legal text, once its first article is read
-    case_phase: str | None = None  # subject | title | body, inside a case study
-    interrupted = False  # a table or an index stood between the previous block and this line
-    previous: PlacedLine | None = None
+    """The narrative blocks of the report's lines in reading order (`skip`: indexes of
+    lines other datasets took; `skip_pages`: list pages, where only headings are read)."""
+    reader = _Reader(skip_pages, body_size)
+    for i, pl in enumerate(lines):
+        if i in skip or pl.page.label is None:
+            continue  # cards are another dataset; unnumbered pages are the cover and contents
+        if TOC_LEADER.search(pl.text.strip()):
+            continue  # a table-of-contents entry, not narrative
+        reader.read(pl)
+    # Before the first heading stand the cover and such: not narrative of any section.
+    return [b for b in reader.blocks if b.text and b.path]
 
-    def tables_on_page(pl: PlacedLine) -> list[Table]:
-        return find_tables(pl.page, (0.0, 0.0, pl.page.width, pl.page.height))  # cached
 
-    def in_table(pl: PlacedLine) -> bool:
-        mid = (pl.line.top + pl.line.bottom) / 2
-        return any(
-            t.bbox[1] - 1 <= mid <= t.bbox[3] + 1 and t.bbox[0] - 1 <= pl.line.x0 <= t.bbox[2] + 1
-            for t in tables_on_page(pl)
+@dataclass(slots=True)
+class _Line:
+    """One line as the rules see it."""
+
+    pl: PlacedLine
+    text: str  # stripped
+    folded: str  # full-width letters and digits folded
+    key: str  # squashed: what labels are matched against
+    indent: float  # from the page's left text edge
+    size: float
+    prev: Block | None  # the block read last
+    before: PlacedLine | None  # the line read before
+
+    @property
+    def page(self) -> int:
+        return self.pl.page.number
+
+
+class _Reader:
+    """Reads lines one at a time into blocks: the section path (set by headings, see
+    set_level) and what the lines before said (an index, a legal text, a case study)."""
+
+    def __init__(self, skip_pages: set[int], body_size: float) -> None:
+        self.skip_pages, self.body_size = skip_pages, body_size
+        self.blocks: list[Block] = []
+        self.path: list[str] = []
+        self.year_ref: int | None = None
+        self.in_index = False
+        self.legal = False  # inside a legal text, once its first article is read
+        self.case_phase: str | None = None  # subject | title | body, inside a case study
+        self.interrupted = False  # a table or an index stood between the last block and now
+        self.previous: PlacedLine | None = None
+        self.left: dict[int, float] = {}  # page → its text's left edge
+
+    # -- the section path and the blocks
+
+    def set_level(self, level: int, label: str) -> None:
+        del self.path[level:]
+        self.path.append(label)
+        self.year_ref = None
+        self.case_phase = None
+        if level <= 1:
+            self.legal = False
+
+    def start(self, kind: BlockKind, pl: PlacedLine, text: str) -> None:
+        self.interrupted = False
+        bbox = pl.line.bbox
+        block = Block(
+            kind, text, list(self.path), self.year_ref, pl.page.number, bbox, [pl], [text]
         )
+        self.blocks.append(block)
 
-    def above_table(pl: PlacedLine) -> bool:
-        return captions_table(pl.line, tables_on_page(pl)) is not None
+    def heading(self, level: int, ln: _Line, label: str, leave_index: bool = True) -> bool:
+        self.set_level(level, label)
+        if leave_index:
+            self.in_index = False
+        self.start(BlockKind.HEADING, ln.pl, ln.text)
+        return True
 
-    def start(kind: str, pl: PlacedLine, text: str) -> None:
-        nonlocal interrupted
-        interrupted = False
-        blocks.append(
-            Block(kind, text, list(path), year_ref, pl.page.number, pl.line.bbox, [pl], [text])
-        )
-
+    @staticmethod
     def extend(block: Block, pl: PlacedLine, text: str) -> None:
         block.text = join_wrapped([block.text, text])
         block.lines.append(pl)
         block.parts.append(text)
 
-    def set_level(level: int, label: str) -> None:
-        nonlocal year_ref, legal, case_phase
-        del path[level:]
-        path.append(label)
-        year_ref = None
-        case_phase = None
-        if level <= 1:
-            legal = False
+    # -- where a line stands
 
-    left: dict[int, float] = {}
-    for i, pl in enumerate(lines):
-        if i in skip or pl.page.label is None:
-            continue  # cards are another dataset; unnumbered pages are the cover and contents
-        text = pl.text.strip()
-        if TOC_LEADER.search(text):
-            continue  # a table-of-contents entry, not narrative
-        before, previous = previous, pl
-        folded = fold_width(text)
-        key = squash(text)
+    @staticmethod
+    def _tables(pl: PlacedLine) -> list[Table]:
+        return find_tables(pl.page, (0.0, 0.0, pl.page.width, pl.page.height))  # cached
+
+    def in_table(self, pl: PlacedLine) -> bool:
+        mid = (pl.line.top + pl.line.bottom) / 2
+        return any(
+            t.bbox[1] - 1 <= mid <= t.bbox[3] + 1 and t.bbox[0] - 1 <= pl.line.x0 <= t.bbox[2] + 1
+            for t in self._tables(pl)
+        )
+
+    def above_table(self, pl: PlacedLine) -> bool:
+        return captions_table(pl.line, self._tables(pl)) is not None
+
+    def read(self, pl: PlacedLine) -> None:
+        before, self.previous = self.previous, pl
         n = pl.page.number
-        if n not in left:
-            left[n] = min(ln.x0 for ln in pl.page.body_lines())
-        indent = pl.line.x0 - left[n]
-        size = pl.line.size
-        prev = blocks[-1] if blocks else None
-        # Headings first: they are read even on list pages (a chapter may open there).
-        if CHAPTER.match(folded) and size >= body_size * CHAPTER_SIZE:
-            set_level(0, CHAPTER.match(folded).group(1))
-            in_index = False
-            start("heading", pl, text)
-            continue
+        if n not in self.left:
+            self.left[n] = min(ln.x0 for ln in pl.page.body_lines())
+        text = pl.text.strip()
+        ln = _Line(
+            pl,
+            text,
+            fold_width(text),
+            squash(text),
+            pl.line.x0 - self.left[n],
+            pl.line.size,
+            self.blocks[-1] if self.blocks else None,
+            before,
+        )
+        for rule in _RULES:
+            if rule(self, ln):
+                return
+
+    # -- the rules, in the order they are tried; each says whether it took the line.
+    # Headings first: they are read even on list pages (a chapter may open there).
+
+    def chapter(self, ln: _Line) -> bool:
+        m = CHAPTER.match(ln.folded)
+        if not m or ln.size < self.body_size * CHAPTER_SIZE:
+            return False
+        return self.heading(0, ln, m.group(1))
+
+    def unnumbered_chapter(self, ln: _Line) -> bool:
         if (
-            size >= body_size * CHAPTER_SIZE
-            and indent < 0.5 * size
-            and len(text) <= 20
-            and n not in skip_pages
+            ln.size >= self.body_size * CHAPTER_SIZE
+            and ln.indent < 0.5 * ln.size
+            and len(ln.text) <= 20
+            and ln.page not in self.skip_pages
         ):
-            set_level(0, text)  # an unnumbered chapter ("はじめに")
-            in_index = False
-            start("heading", pl, text)
-            continue
-        if prev is not None and _heading_wraps(prev, pl):
-            extend(prev, pl, text)  # "…図るこ" / "と": a long heading set on two lines
-            continue
-        if SUBSECTION.match(folded) and size > body_size and not in_table(pl):
-            set_level(1, f"({SUBSECTION.match(folded).group(1)})")
-            in_index = False
-            start("heading", pl, text)
-            continue
-        if n in skip_pages:
-            continue
-        if CIRCLED_HEADING.match(text) and indent < 0.5 * size and not in_table(pl):
-            if prev is not None and prev.kind == "heading" and len(path) == 3 and prev.path == path:
-                path[2] += text[0]  # "⑥ …" directly followed by "⑦ …": one shared section
+            return self.heading(0, ln, ln.text)  # "はじめに"
+        return False
+
+    def heading_wrapped(self, ln: _Line) -> bool:
+        if ln.prev is None or not _heading_wraps(ln.prev, ln.pl):
+            return False
+        self.extend(ln.prev, ln.pl, ln.text)  # "…図るこ" / "と": a long heading on two lines
+        return True
+
+    def subsection(self, ln: _Line) -> bool:
+        m = SUBSECTION.match(ln.folded)
+        if not m or ln.size <= self.body_size or self.in_table(ln.pl):
+            return False
+        return self.heading(1, ln, f"({m.group(1)})")
+
+    def list_page(self, ln: _Line) -> bool:
+        return ln.page in self.skip_pages  # a program list's page: only its headings are read
+
+    def circled_heading(self, ln: _Line) -> bool:
+        if not CIRCLED_HEADING.match(ln.text) or ln.indent >= 0.5 * ln.size:
+            return False
+        if self.in_table(ln.pl):
+            return False
+        prev, path = ln.prev, self.path
+        if prev is not None and prev.kind == BlockKind.HEADING and len(path) == 3:
+            if prev.path == path:
+                path[2] += ln.text[0]  # "⑥ …" directly followed by "⑦ …": one shared section
                 prev.path = list(path)
-                start("heading", pl, text)
-                continue
-            set_level(2, text[0])
-            in_index = False
-            start("heading", pl, text)
-            continue
-        if key.endswith(CASE_STUDY) and len(key) <= 40:
-            # Under the policy it illustrates (boxed, so tested before tables are skipped).
-            set_level(min(len(path), 3), CASE_STUDY)
-            in_index = False
-            case_phase = "subject"
-            start("heading", pl, text)
-            continue
-        if key == INDEX_LABEL:
-            in_index = interrupted = True
-            case_phase = None
-            continue
-        if case_phase is not None and not in_table(pl):
-            case_phase = _case_study_line(
-                case_phase, pl, text, indent, before, body_size, blocks, path, start, extend
-            )
-            continue
+                self.start(BlockKind.HEADING, ln.pl, ln.text)
+                return True
+        return self.heading(2, ln, ln.text[0])
+
+    def case_study_heading(self, ln: _Line) -> bool:
+        if not ln.key.endswith(CASE_STUDY) or len(ln.key) > 40:
+            return False
+        # Under the policy it illustrates (boxed, so tested before tables are skipped).
+        self.heading(min(len(self.path), 3), ln, CASE_STUDY)
+        self.case_phase = "subject"
+        return True
+
+    def index_label(self, ln: _Line) -> bool:
+        if ln.key != INDEX_LABEL:
+            return False
+        self.in_index = self.interrupted = True
+        self.case_phase = None
+        return True
+
+    def case_study_line(self, ln: _Line) -> bool:
+        if self.case_phase is None or self.in_table(ln.pl):
+            return False
+        self.case_phase = self._case_study_step(self.case_phase, ln)
+        return True
+
+    def document_title(self, ln: _Line) -> bool:
+        page = ln.pl.page
         centered = (
-            abs((pl.line.x0 + pl.line.x1) / 2 - pl.page.width / 2) < 0.08 * pl.page.width
-            and indent > 2 * size
+            abs((ln.pl.line.x0 + ln.pl.line.x1) / 2 - page.width / 2) < 0.08 * page.width
+            and ln.indent > 2 * ln.size
         )
         if (
             centered
-            and size >= body_size * TITLE_SIZE
-            and len(text) <= 40
-            and not in_index
-            and not in_table(pl)
+            and ln.size >= self.body_size * TITLE_SIZE
+            and len(ln.text) <= 40
+            and not self.in_index
+            and not self.in_table(ln.pl)
         ):
             # A document's title (the ordinance, the 要綱): a section of its own in the chapter.
-            set_level(1, text)
-            start("heading", pl, text)
-            continue
-        d = DEFINITION_HEADING.match(key)
-        if d:
-            set_level(1, d.group(1))
-            start("heading", pl, text)
-            continue
-        if in_index or in_table(pl):
-            interrupted = True
-            continue
-        m = YEAR_LABEL.match(folded)
-        if m:
-            set_level(2, m.group(1).replace(" ", ""))
-            fy = find_fiscal_year(m.group(1))
-            year_ref = fy.year if fy else None
-            start("heading", pl, text)
-            continue
-        if key == OVERVIEW_LABEL:
-            set_level(3, "取組の概要")
-            start("heading", pl, text)
-            continue
-        m = MEASURE.match(text)
-        if m and OVERVIEW_LABEL.strip("【】") in path:
-            del path[path.index("取組の概要") + 1 :]
-            start("measure_title", pl, m.group(1).strip())
-            path.append(m.group(1).strip())
-            continue
-        if SOURCE.match(text):
-            start("figure_source", pl, text)
-            continue
-        if FIGURE_CAPTION.match(folded):
-            start("figure_caption", pl, text)
-            continue
-        if TABLE_CAPTION.match(folded) or (len(key) <= 40 and above_table(pl)):
-            start("table_caption", pl, text)
-            continue
-        if NOTE.match(folded):
-            start("note", pl, text)
-            continue
-        m = ARTICLE.match(folded) if indent < 0.5 * size else None
+            return self.heading(1, ln, ln.text, leave_index=False)
+        return False
+
+    def definition_heading(self, ln: _Line) -> bool:
+        d = DEFINITION_HEADING.match(ln.key)
+        return bool(d) and self.heading(1, ln, d.group(1), leave_index=False)
+
+    def outside_narrative(self, ln: _Line) -> bool:
+        if self.in_index or self.in_table(ln.pl):
+            self.interrupted = True
+            return True
+        return False
+
+    def year_label(self, ln: _Line) -> bool:
+        m = YEAR_LABEL.match(ln.folded)
+        if not m:
+            return False
+        self.heading(2, ln, m.group(1).replace(" ", ""), leave_index=False)
+        fy = find_fiscal_year(m.group(1))
+        self.year_ref = self.blocks[-1].fiscal_year_ref = fy.year if fy else None
+        return True
+
+    def overview_label(self, ln: _Line) -> bool:
+        return ln.key == OVERVIEW_LABEL and self.heading(3, ln, "取組の概要", leave_index=False)
+
+    def measure_title(self, ln: _Line) -> bool:
+        m = MEASURE.match(ln.text)
+        if not m or OVERVIEW_LABEL.strip("【】") not in self.path:
+            return False
+        del self.path[self.path.index("取組の概要") + 1 :]
+        self.start(BlockKind.MEASURE_TITLE, ln.pl, m.group(1).strip())
+        self.path.append(m.group(1).strip())
+        return True
+
+    def caption_or_note(self, ln: _Line) -> bool:
+        if SOURCE.match(ln.text):
+            kind = BlockKind.FIGURE_SOURCE
+        elif FIGURE_CAPTION.match(ln.folded):
+            kind = BlockKind.FIGURE_CAPTION
+        elif TABLE_CAPTION.match(ln.folded) or (len(ln.key) <= 40 and self.above_table(ln.pl)):
+            kind = BlockKind.TABLE_CAPTION
+        elif NOTE.match(ln.folded):
+            kind = BlockKind.NOTE
+        else:
+            return False
+        self.start(kind, ln.pl, ln.text)
+        return True
+
+    def article(self, ln: _Line) -> bool:
+        m = ARTICLE.match(ln.folded) if ln.indent < 0.5 * ln.size else None
+        if not m:
+            return False
         # A wrapped line may begin with "第10条…": an article opens only after a heading
         # or a finished sentence.
+        prev = ln.prev
         titled = prev is not None and ARTICLE_HEADING.match(fold_width(prev.text))
-        if m and (
+        if not (
             titled
             or prev is None
-            or prev.kind == "heading"
+            or prev.kind == BlockKind.HEADING
             or fold_width(prev.text).endswith(SENTENCE_END)
         ):
-            del path[_article_level(path) :]
-            path.append(m.group(1))
-            if titled:
-                prev.kind, prev.path = "heading", list(path)
-            legal = True
-            start("article", pl, text[len(text) - len(m.group(2)) :].strip() if m.group(2) else "")
-            continue
-        if key == SUPPLEMENTARY or (legal and ANNEX.match(key)):
-            del path[_article_level(path) :]
-            path.append(key)
-            start("heading", pl, text)
-            continue
-        if legal and ARTICLE_HEADING.match(folded) and indent < 1.5 * size:
-            # "(オブザーバー)": a heading of the legal text; before 第N it becomes that article's.
-            del path[_article_level(path) :]
-            path.append(text)
-            start("heading", pl, text)
-            continue
+            return False
+        del self.path[_article_level(self.path) :]
+        self.path.append(m.group(1))
+        if titled and prev is not None:
+            prev.kind, prev.path = BlockKind.HEADING, list(self.path)
+        self.legal = True
+        body = ln.text[len(ln.text) - len(m.group(2)) :].strip() if m.group(2) else ""
+        self.start(BlockKind.ARTICLE, ln.pl, body)
+        return True
+
+    def legal_heading(self, ln: _Line) -> bool:
+        supplementary = ln.key == SUPPLEMENTARY or (self.legal and ANNEX.match(ln.key))
+        # "(オブザーバー)": a heading of the legal text; before 第N it becomes that article's.
+        titled = self.legal and ARTICLE_HEADING.match(ln.folded) and ln.indent < 1.5 * ln.size
+        if not (supplementary or titled):
+            return False
+        del self.path[_article_level(self.path) :]
+        self.path.append(ln.key if supplementary else ln.text)
+        self.start(BlockKind.HEADING, ln.pl, ln.text)
+        return True
+
+    def clause(self, ln: _Line) -> bool:
+        path = self.path
         in_article = len(path) >= 2 and (
             ARTICLE_NUMBER.match(path[-1]) or path[-1] == SUPPLEMENTARY
         )
         if in_article and (
-            CLAUSE.match(folded) or indent > 0.5 * size and SUBSECTION.match(folded)
+            CLAUSE.match(ln.folded) or ln.indent > 0.5 * ln.size and SUBSECTION.match(ln.folded)
         ):
-            start("article", pl, text)
-            continue
-        if BULLET.match(text):
-            start("bullet", pl, BULLET.sub("", text))
-            continue
-        if prev is not None and prev.kind == "article" and not ARTICLE_HEADING.match(folded):
-            last = prev.lines[-1]
-            hanging = last.line.x0 - left.get(last.page.number, last.line.x0)
-            if len(prev.lines) >= 2 and indent < 0.5 * size <= hanging:
-                # Back at the margin: the indented line before opened a new paragraph.
-                prev.lines.pop()
-                prev.parts.pop()
-                prev.text = join_wrapped(prev.parts)
-                start("article", last, last.text.strip())
-                prev = blocks[-1]
-            extend(prev, pl, text)  # an article's lines hang under its text
-            continue
+            self.start(BlockKind.ARTICLE, ln.pl, ln.text)
+            return True
+        return False
+
+    def bullet(self, ln: _Line) -> bool:
+        if not BULLET.match(ln.text):
+            return False
+        self.start(BlockKind.BULLET, ln.pl, BULLET.sub("", ln.text))
+        return True
+
+    def article_line(self, ln: _Line) -> bool:
+        prev = ln.prev
+        if prev is None or prev.kind != BlockKind.ARTICLE or ARTICLE_HEADING.match(ln.folded):
+            return False
+        last = prev.lines[-1]
+        hanging = last.line.x0 - self.left.get(last.page.number, last.line.x0)
+        if len(prev.lines) >= 2 and ln.indent < 0.5 * ln.size <= hanging:
+            # Back at the margin: the indented line before opened a new paragraph.
+            prev.lines.pop()
+            prev.parts.pop()
+            prev.text = join_wrapped(prev.parts)
+            self.start(BlockKind.ARTICLE, last, last.text.strip())
+            prev = self.blocks[-1]
+        self.extend(prev, ln.pl, ln.text)  # an article's lines hang under its text
+        return True
+
+    def paragraph(self, ln: _Line) -> bool:
+        prev, pl = ln.prev, ln.pl
+        runs = (BlockKind.BULLET, BlockKind.PARAGRAPH)
         continues = (
             prev is not None
-            and not interrupted
+            and not self.interrupted
             and (
-                prev.kind in ("bullet", "paragraph", "note")
+                prev.kind in (*runs, BlockKind.NOTE)
                 and prev.lines[-1].page is pl.page
-                or prev.kind in ("bullet", "paragraph")
+                or prev.kind in runs
             )
         )
         if continues and not (
-            prev.kind == "paragraph"
-            and indent > 0.5 * size
+            prev.kind == BlockKind.PARAGRAPH
+            and ln.indent > 0.5 * ln.size
             and not _runs_on(prev, pl)
             and not (
                 len(prev.lines) == 1
                 and wraps_under_first_line(prev.lines[0], pl, _measure_right(pl.page))
             )
         ):
-            extend(prev, pl, text)
-            continue
-        start("paragraph", pl, text)
-    # Before the first heading stand the cover and such: not narrative of any section.
-    return [b for b in blocks if b.text and b.path]
+            self.extend(prev, pl, ln.text)
+        else:
+            self.start(BlockKind.PARAGRAPH, pl, ln.text)
+        return True
 
-
-def _case_study_line(
-    phase: str,
-    pl: PlacedLine,
-    text: str,
-    indent: float,
-    before: PlacedLine | None,
-    body_size: float,
-    blocks: list[Block],
-    path: list[str],
-    start: Callable[[str, PlacedLine, str], None],
-    extend: Callable[[Block, PlacedLine, str], None],
-) -> str:
-    """Read one line of a case study; returns the phase the next line is read in."""
-    size = pl.line.size
-    prev = blocks[-1]
-    if phase == "subject":
-        if text.startswith(("(", "（")) and prev.kind == "heading":
-            start("case_study_subject", pl, text)
-            return "subject" if open_brackets(text) > 0 else "title"
-        if prev.kind == "case_study_subject":
-            extend(prev, pl, text)  # its closing bracket is still to come
-            return "subject" if open_brackets(prev.text) > 0 else "title"
-        phase = "title"
-    opens_paragraph = 0.5 * size <= indent <= 1.5 * size and size <= body_size * 1.05
-    if phase == "title":
-        if not opens_paragraph:
-            if prev.kind == "case_study_title":
-                extend(prev, pl, text)
-            else:
-                start("case_study_title", pl, text)
-            return "title"
-        if prev.kind == "case_study_title":
-            path.append(prev.text)  # the story's paragraphs sit under its title
-        phase = "body"
-    gap = pl.line.top - before.line.bottom if before is not None and before.page is pl.page else 0.0
-    if gap > PHOTO_GAP * size or prev.kind == "photo_caption" and prev.lines[-1].page is pl.page:
-        for part in _split_at_gaps(pl.line.glyphs, CAPTION_GAP * size):
-            start("photo_caption", pl, join_glyphs(part).strip())
-            blocks[-1].bbox = (part[0].x0, pl.line.top, part[-1].x1, pl.line.bottom)
+    def _case_study_step(self, phase: str, ln: _Line) -> str:
+        """Read one line of a case study; returns the phase the next line is read in."""
+        pl, text, size, prev = ln.pl, ln.text, ln.size, self.blocks[-1]
+        if phase == "subject":
+            if text.startswith(("(", "（")) and prev.kind == BlockKind.HEADING:
+                self.start(BlockKind.CASE_STUDY_SUBJECT, pl, text)
+                return "subject" if open_brackets(text) > 0 else "title"
+            if prev.kind == BlockKind.CASE_STUDY_SUBJECT:
+                self.extend(prev, pl, text)  # its closing bracket is still to come
+                return "subject" if open_brackets(prev.text) > 0 else "title"
+            phase = "title"
+        opens_paragraph = 0.5 * size <= ln.indent <= 1.5 * size and size <= self.body_size * 1.05
+        if phase == "title":
+            if not opens_paragraph:
+                if prev.kind == BlockKind.CASE_STUDY_TITLE:
+                    self.extend(prev, pl, text)
+                else:
+                    self.start(BlockKind.CASE_STUDY_TITLE, pl, text)
+                return "title"
+            if prev.kind == BlockKind.CASE_STUDY_TITLE:
+                self.path.append(prev.text)  # the story's paragraphs sit under its title
+        before = ln.before
+        gap = pl.line.top - before.line.bottom if before and before.page is pl.page else 0.0
+        photo = prev.kind == BlockKind.PHOTO_CAPTION and prev.lines[-1].page is pl.page
+        if gap > PHOTO_GAP * size or photo:
+            for part in pl.line.split(gap=CAPTION_GAP * size):
+                self.start(BlockKind.PHOTO_CAPTION, pl, part.text.strip())
+                first, last = part.glyphs[0], part.glyphs[-1]
+                self.blocks[-1].bbox = (first.x0, pl.line.top, last.x1, pl.line.bottom)
+            return "body"
+        if prev.kind == BlockKind.CASE_STUDY and ln.indent < 0.5 * size:
+            self.extend(prev, pl, text)
+        else:
+            self.start(BlockKind.CASE_STUDY, pl, text)
         return "body"
-    if prev.kind == "case_study" and indent < 0.5 * size:
-        extend(prev, pl, text)
-    else:
-        start("case_study", pl, text)
-    return "body"
+
+
+_RULES = (
+    _Reader.chapter,
+    _Reader.unnumbered_chapter,
+    _Reader.heading_wrapped,
+    _Reader.subsection,
+    _Reader.list_page,
+    _Reader.circled_heading,
+    _Reader.case_study_heading,
+    _Reader.index_label,
+    _Reader.case_study_line,
+    _Reader.document_title,
+    _Reader.definition_heading,
+    _Reader.outside_narrative,
+    _Reader.year_label,
+    _Reader.overview_label,
+    _Reader.measure_title,
+    _Reader.caption_or_note,
+    _Reader.article,
+    _Reader.legal_heading,
+    _Reader.clause,
+    _Reader.bullet,
+    _Reader.article_line,
+    _Reader.paragraph,
+)
 
 
 def _measure_right(page: PageLayout) -> float:
@@ -366,7 +483,7 @@ def _measure_right(page: PageLayout) -> float:
 
 def _heading_wraps(prev: Block, pl: PlacedLine) -> bool:
     """The line right under a heading that filled the measure is the heading's end."""
-    if prev.kind != "heading" or prev.lines[-1].page is not pl.page:
+    if prev.kind != BlockKind.HEADING or prev.lines[-1].page is not pl.page:
         return False
     last = prev.lines[-1].line
     text = fold_width(pl.text.strip())
@@ -394,22 +511,6 @@ def _runs_on(prev: Block, pl: PlacedLine) -> bool:
     # A quotation or a note in brackets closes many a full line mid-paragraph
     # (「あおもり藍」 / に関する…); only a full stop may close a paragraph's full last line.
     return not fold_width(prev.text).endswith("。")
-
-
-def _split_at_gaps(glyphs: list[Glyph], gap: float) -> list[list[Glyph]]:
-    """Captions set side by side on one baseline, split where white space is wide."""
-    parts: list[list[Glyph]] = []
-    last_ink: Glyph | None = None
-    for g in glyphs:
-        if g.text.isspace():
-            if parts:
-                parts[-1].append(g)
-            continue
-        if last_ink is None or g.x0 - last_ink.x1 > gap:
-            parts.append([])
-        parts[-1].append(g)
-        last_ink = g
-    return [p for p in parts if any(not g.text.isspace() for g in p)]
 
 
 def _article_level(path: list[str]) -> int:

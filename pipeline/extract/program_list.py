@@ -25,7 +25,7 @@ from pipeline.extract.cells import (
 from pipeline.extract.document import Document
 from pipeline.extract.layout import BBox
 from pipeline.extract.sections import CIRCLED
-from pipeline.extract.tables import Table, find_tables
+from pipeline.extract.tables import Cell, Table, find_tables
 from pipeline.findings import Finding
 from pipeline.normalize.text import squash
 
@@ -78,7 +78,6 @@ class ProgramListRow:
 @dataclass(slots=True)
 class ProgramList:
     rows: list[ProgramListRow]
-    policy_titles: dict[int, str]
     pages: list[int]
     findings: list[Finding] = field(default_factory=list)
     # (page, box) of its header and band rows: read for the columns and policies
@@ -102,101 +101,102 @@ def row_kind(name: str) -> str:
 
 
 def extract_program_list(doc: Document) -> ProgramList:
-    rows: list[ProgramListRow] = []
-    titles: dict[int, str] = {}
-    pages: list[int] = []
-    findings: list[Finding] = []
-    zones: list[tuple[int, BBox]] = []
-    policy: int | None = None
-    measure: str | None = None
+    """Every 別紙1 table of the report, read row by row in page order: band rows set the
+    policy, a measure cell holds until the next, merged cells run across page breaks."""
+    reader = _ListReader()
     for page in doc.pages:
         for table in find_tables(page, (0.0, 0.0, page.width, page.height)):
             roles = is_program_list(table)
-            if roles is None:
-                continue
-            if page.number not in pages:
-                pages.append(page.number)
-            first_body = header_rows(table)
-            grid = table.rows()
-            zones += [(page.number, table.row_boxes[r]) for r in range(first_body)]
-            for r in range(first_body, table.n_rows):
-                cells = grid[r]
-                band = next((c for c in cells if c is not None and c.colspan == table.n_cols), None)
-                if band is not None:
-                    zones.append((page.number, table.row_boxes[r]))
-                    m = re.match(r"^\s*([①-⑳])\s*(.*)$", band.text)
-                    if m:
-                        policy = CIRCLED.index(m.group(1)) + 1
-                        titles[policy] = band.text.strip()
-                        measure = None
-                    else:
-                        findings.append(
-                            Finding(
-                                "programs.band_policy",
-                                f"band row {band.text!r} names no policy (①…)",
-                                page.number,
-                                table.row_boxes[r],
-                            )
-                        )
-                    continue
+            if roles is not None:
+                reader.read_table(page.number, table, roles)
+    return ProgramList(reader.rows, reader.pages, reader.findings, reader.zones)
 
-                name_cell = role_cell(cells, roles, "name")
-                name = cell_text(name_cell)
-                kind = row_kind(name)
-                measure_cell = role_cell(cells, roles, "measure")
-                continued = False
-                if (
-                    kind == KIND_PROGRAM
-                    and measure_cell is not None
-                    and measure_cell is not name_cell
-                ):
-                    # "・" in front of a measure is its list bullet, not part of its name.
-                    text = cell_text(measure_cell).lstrip("・･").strip()
-                    if text:
-                        measure = text
-                    elif measure_cell.row == first_body and measure is not None:
-                        continued = True  # the merged cell began on an earlier page
-                    else:
-                        measure = None
-                budget, budget_raw = int_cell(role_cell(cells, roles, "budget"))
-                national, _ = int_cell(role_cell(cells, roles, "national"))
-                other, _ = int_cell(role_cell(cells, roles, "other"))
-                general, _ = int_cell(role_cell(cells, roles, "general"))
-                period = cell_text(role_cell(cells, roles, "period")) or None
-                foundation = cell_text(role_cell(cells, roles, "foundation")) or None
-                if not name and budget is None:
-                    continue  # an empty ruled row
-                rows.append(
-                    ProgramListRow(
-                        kind=kind,
-                        policy_no=policy if kind != KIND_TOTAL else None,
-                        measure=measure if kind == KIND_PROGRAM else None,
-                        name=name,
-                        is_new=is_flag(role_cell(cells, roles, "new")),
-                        is_priority=is_flag(role_cell(cells, roles, "priority")),
-                        has_key_result=is_flag(role_cell(cells, roles, "key_result")),
-                        budget=budget,
-                        budget_raw=budget_raw,
-                        national=national,
-                        other=other,
-                        general=general,
-                        period_raw=period if kind == KIND_PROGRAM else None,
-                        foundation=foundation if kind == KIND_PROGRAM else None,
-                        departments=department_entries(role_cell(cells, roles, "departments"))
-                        if kind == KIND_PROGRAM
-                        else [],
-                        page=page.number,
-                        bbox=table.row_boxes[r],
-                        measure_continued=continued,
-                    )
-                )
-                if kind == KIND_PROGRAM and policy is None:
-                    findings.append(
-                        Finding(
-                            "programs.policy_found",
-                            f"program {name!r} comes before any policy band: its policy is unknown",
-                            page.number,
-                            table.row_boxes[r],
-                        )
-                    )
-    return ProgramList(rows, titles, pages, findings, zones)
+
+class _ListReader:
+    def __init__(self) -> None:
+        self.rows: list[ProgramListRow] = []
+        self.pages: list[int] = []
+        self.findings: list[Finding] = []
+        self.zones: list[tuple[int, BBox]] = []
+        self.policy: int | None = None
+        self.measure: str | None = None
+
+    def read_table(self, page: int, table: Table, roles: dict[str, int]) -> None:
+        if page not in self.pages:
+            self.pages.append(page)
+        first_body = header_rows(table)
+        grid = table.rows()
+        self.zones += [(page, table.row_boxes[r]) for r in range(first_body)]
+        for r in range(first_body, table.n_rows):
+            cells = grid[r]
+            band = next((c for c in cells if c is not None and c.colspan == table.n_cols), None)
+            if band is not None:
+                self._band(page, table.row_boxes[r], band.text)
+            else:
+                self._row(page, table.row_boxes[r], cells, roles, first_body)
+
+    def _band(self, page: int, box: BBox, text: str) -> None:
+        self.zones.append((page, box))
+        m = re.match(r"^\s*([①-⑳])\s*(.*)$", text)
+        if m:
+            self.policy = CIRCLED.index(m.group(1)) + 1
+            self.measure = None
+            return
+        message = f"band row {text!r} names no policy (①…)"
+        self.findings.append(Finding("programs.band_policy", message, page, box))
+
+    def _measure_of(
+        self, kind: str, name_cell: Cell | None, cell: Cell | None, first_body: int
+    ) -> bool:
+        """Follow the measure column; whether the row's measure cell began on an earlier page."""
+        if kind != KIND_PROGRAM or cell is None or cell is name_cell:
+            return False
+        # "・" in front of a measure is its list bullet, not part of its name.
+        text = cell_text(cell).lstrip("・･").strip()
+        if text:
+            self.measure = text
+        elif cell.row == first_body and self.measure is not None:
+            return True  # the merged cell began on an earlier page
+        else:
+            self.measure = None
+        return False
+
+    def _row(
+        self, page: int, box: BBox, cells: list, roles: dict[str, int], first_body: int
+    ) -> None:
+        def cell(role: str) -> Cell | None:
+            return role_cell(cells, roles, role)
+
+        name_cell = cell("name")
+        name = cell_text(name_cell)
+        kind = row_kind(name)
+        continued = self._measure_of(kind, name_cell, cell("measure"), first_body)
+        budget, budget_raw = int_cell(cell("budget"))
+        if not name and budget is None:
+            return  # an empty ruled row
+        program = kind == KIND_PROGRAM
+        self.rows.append(
+            ProgramListRow(
+                kind=kind,
+                policy_no=self.policy if kind != KIND_TOTAL else None,
+                measure=self.measure if program else None,
+                name=name,
+                is_new=is_flag(cell("new")),
+                is_priority=is_flag(cell("priority")),
+                has_key_result=is_flag(cell("key_result")),
+                budget=budget,
+                budget_raw=budget_raw,
+                national=int_cell(cell("national"))[0],
+                other=int_cell(cell("other"))[0],
+                general=int_cell(cell("general"))[0],
+                period_raw=(cell_text(cell("period")) or None) if program else None,
+                foundation=(cell_text(cell("foundation")) or None) if program else None,
+                departments=department_entries(cell("departments")) if program else [],
+                page=page,
+                bbox=box,
+                measure_continued=continued,
+            )
+        )
+        if program and self.policy is None:
+            message = f"program {name!r} comes before any policy band: its policy is unknown"
+            self.findings.append(Finding("programs.policy_found", message, page, box))

@@ -77,113 +77,114 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
     for cell in stats.to_dict("records"):
         by_row.setdefault((cell["table_id"], cell["row_no"]), []).append(cell)
     for (table_id, _row_no), cells in by_row.items():
-        first = cells[0]
-        # Parts within a total: columns under a total's header, beside the total itself.
-        for total in (
-            c for c in cells if len(c["column_path"]) == 1 and "総" in c["column_path"][0]
-        ):
-            parts = [
-                c
-                for c in cells
-                if len(c["column_path"]) > 1 and c["column_path"][0] == total["column_path"][0]
-            ]
-            if (
-                parts
-                and total["value"] is not None
-                and not pd.isna(total["value"])
-                and all(not pd.isna(p["value"]) for p in parts)
-            ):
-                s = sum(float(p["value"]) for p in parts)
-                if s > float(total["value"]):
-                    out.append(
-                        _finding(
-                            "statistics.parts_within_total",
-                            f"{table_id} {first['row_label']}: parts sum to {s:,.0f} > {total['column_path'][0]} {total['value_raw']}",
-                            first,
-                        )
-                    )
-        shares = [c for c in cells if "構成比" in _group(c["column_path"])]
-        if shares and all(not pd.isna(c["value"]) for c in shares):
-            s = sum(float(c["value"]) for c in shares)
-            if abs(s - 100) > SETTINGS.share_tolerance:
-                out.append(
-                    _finding(
-                        "statistics.shares_sum_to_100",
-                        f"{table_id} {first['row_label']}: 構成比 sum to {s:.1f}",
-                        first,
-                    )
+        out += _parts_within_totals(table_id, cells)
+        out += _shares_sum_to_100(table_id, cells)
+        out += _change_rates(table_id, cells)
+    out += _years_increase(stats)
+    out += _figure_sources(figures)
+    return out
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _parts_within_totals(table_id: str, cells: list[dict]) -> list[Finding]:
+    """Columns under a total's header, beside the total itself, sum to no more than it."""
+    out = []
+    first = cells[0]
+    for total in (c for c in cells if len(c["column_path"]) == 1 and "総" in c["column_path"][0]):
+        head = total["column_path"][0]
+        parts = [c for c in cells if len(c["column_path"]) > 1 and c["column_path"][0] == head]
+        if not parts or _missing(total["value"]) or any(_missing(p["value"]) for p in parts):
+            continue
+        s = sum(float(p["value"]) for p in parts)
+        if s > float(total["value"]):
+            out.append(
+                _finding(
+                    "statistics.parts_within_total",
+                    f"{table_id} {first['row_label']}: parts sum to {s:,.0f} > {head} {total['value_raw']}",
+                    first,
                 )
-        # Change rates: in a header group, a 増減率 column against its two year columns.
-        groups: dict[str, list] = {}
-        for c in cells:
-            groups.setdefault(_group(c["column_path"]), []).append(c)
-        for name, members in groups.items():
-            rate = next(
-                (
-                    c
-                    for c in members
-                    if "増減率" in (c["column_path"][-1] if len(c["column_path"]) else "")
-                ),
-                None,
             )
-            years = sorted(
-                (
-                    c
-                    for c in members
-                    if not pd.isna(c["reference_year"]) and not pd.isna(c["value"])
-                ),
-                key=lambda c: c["reference_year"],
-            )
-            if (
-                rate is None
-                or pd.isna(rate["value"])
-                or len(years) < 2
-                or float(years[0]["value"]) == 0
-            ):
-                continue
-            computed = (
-                (float(years[-1]["value"]) - float(years[0]["value"]))
-                / float(years[0]["value"])
-                * 100
-            )
-            if abs(computed - float(rate["value"])) > SETTINGS.rate_tolerance + 0.05:
-                out.append(
-                    _finding(
-                        "statistics.change_rate",
-                        f"{table_id} {first['row_label']} {name}: 増減率 printed {rate['value_raw']}, the counts give {computed:.2f}",
-                        first,
-                    )
+    return out
+
+
+def _shares_sum_to_100(table_id: str, cells: list[dict]) -> list[Finding]:
+    shares = [c for c in cells if "構成比" in _group(c["column_path"])]
+    if not shares or any(_missing(c["value"]) for c in shares):
+        return []
+    s = sum(float(c["value"]) for c in shares)
+    if abs(s - 100) <= SETTINGS.share_tolerance:
+        return []
+    message = f"{table_id} {cells[0]['row_label']}: 構成比 sum to {s:.1f}"
+    return [_finding("statistics.shares_sum_to_100", message, cells[0])]
+
+
+def _change_rates(table_id: str, cells: list[dict]) -> list[Finding]:
+    """In a header group, a 増減率 column against its first and last year columns."""
+    out = []
+    groups: dict[str, list] = {}
+    for c in cells:
+        groups.setdefault(_group(c["column_path"]), []).append(c)
+    for name, members in groups.items():
+        rate = next(
+            (c for c in members if len(c["column_path"]) and "増減率" in c["column_path"][-1]), None
+        )
+        years = sorted(
+            (c for c in members if not _missing(c["reference_year"]) and not _missing(c["value"])),
+            key=lambda c: c["reference_year"],
+        )
+        if rate is None or _missing(rate["value"]) or len(years) < 2:
+            continue
+        start, end = float(years[0]["value"]), float(years[-1]["value"])
+        if start == 0:
+            continue
+        computed = (end - start) / start * 100
+        if abs(computed - float(rate["value"])) > SETTINGS.rate_tolerance + 0.05:
+            out.append(
+                _finding(
+                    "statistics.change_rate",
+                    f"{table_id} {cells[0]['row_label']} {name}: 増減率 printed {rate['value_raw']}, the counts give {computed:.2f}",
+                    cells[0],
                 )
+            )
+    return out
+
+
+def _years_increase(stats: pd.DataFrame) -> list[Finding]:
+    """Tables whose rows are years (the label column, not the header, names them) list
+    them in increasing order."""
+    out = []
     for table_id, table in stats.groupby("table_id", sort=False):
         per_row = table.drop_duplicates("row_no").sort_values("row_no")
         years = [int(y) for y in per_row["reference_year"] if not pd.isna(y)]
-        # Only tables whose rows are years (the label column, not the header, names them).
         row_years = per_row[per_row["row_label"].map(lambda s: any(ch.isdigit() for ch in str(s)))]
-        if len(row_years) == len(per_row) and len(years) == len(per_row):
-            ordered = per_row.to_dict("records")
-            for a, b in zip(ordered[:-1], ordered[1:], strict=True):
-                if int(b["reference_year"]) <= int(a["reference_year"]):
-                    out.append(
-                        _finding(
-                            "statistics.years_increase",
-                            f"{table_id}: row {b['row_label']} ({int(b['reference_year'])}) does not follow {a['row_label']} ({int(a['reference_year'])})",
-                            b,
-                        )
+        if len(row_years) != len(per_row) or len(years) != len(per_row):
+            continue
+        ordered = per_row.to_dict("records")
+        for a, b in zip(ordered[:-1], ordered[1:], strict=True):
+            if int(b["reference_year"]) <= int(a["reference_year"]):
+                out.append(
+                    _finding(
+                        "statistics.years_increase",
+                        f"{table_id}: row {b['row_label']} ({int(b['reference_year'])}) does not follow {a['row_label']} ({int(a['reference_year'])})",
+                        b,
                     )
-    for f in figures.to_dict("records"):
-        if f["source"] is None or pd.isna(f["source"]):
-            out.append(
-                Finding(
-                    "figures.source",
-                    f"figure {f['caption'] or f['figure_no']} names no source",
-                    int(f["source_page"]),
-                    (
-                        float(f["bbox_x0"]),
-                        float(f["bbox_top"]),
-                        float(f["bbox_x1"]),
-                        float(f["bbox_bottom"]),
-                    ),
-                    "figures",
                 )
+    return out
+
+
+def _figure_sources(figures: pd.DataFrame) -> list[Finding]:
+    out = []
+    for f in figures.to_dict("records"):
+        if _missing(f["source"]):
+            box = (
+                float(f["bbox_x0"]),
+                float(f["bbox_top"]),
+                float(f["bbox_x1"]),
+                float(f["bbox_bottom"]),
             )
+            message = f"figure {f['caption'] or f['figure_no']} names no source"
+            out.append(Finding("figures.source", message, int(f["source_page"]), box, "figures"))
     return out

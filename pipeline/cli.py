@@ -15,12 +15,19 @@ import click
 from pipeline import releases
 from pipeline.errors import NenpoError
 from pipeline.extract.source import DEFAULT_LIMITS, Limits
-from pipeline.findings import Severity
+from pipeline.summaries import (
+    Progress,
+    escaped_text,
+    one_line,
+    print_blocked,
+    print_run,
+    print_summary,
+)
 
 if TYPE_CHECKING:
     from pipeline.extract.readers import PageReaders
     from pipeline.releases import ReleaseSource
-    from pipeline.run import RunResult
+
 
 OUT = click.option(
     "--out",
@@ -29,6 +36,8 @@ OUT = click.option(
     show_default=True,
     help="Curated output folder.",
 )
+
+
 RAW = click.option(
     "--raw",
     type=click.Path(path_type=Path),
@@ -38,43 +47,8 @@ RAW = click.option(
 )
 
 
-class Progress:
-    """One self-overwriting status line on a terminal; silent in CI or when piped."""
-
-    def __init__(self, stream=None) -> None:  # noqa: ANN001 - a text stream
-        self.stream = stream or sys.stderr
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not os.environ.get(
-            "CI"
-        )
-        self.width = 0
-
-    def __call__(self, message: str) -> None:
-        if not self.enabled:
-            return
-        self.stream.write("\r" + message.ljust(self.width))
-        self.stream.flush()
-        self.width = len(message)
-
-    def done(self) -> None:
-        if self.enabled and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
-
-
-def _printable(text: str) -> str:
-    """Text a terminal shows as it is: control and bidi characters (from a PDF's text,
-    a file name) escaped."""
-    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
-
-
-def _one_line(e: object) -> str:
-    """One printable line: newlines folded too."""
-    return _printable(" ".join(str(e).split()))
-
-
 def _fail(e: Exception) -> None:
-    click.echo(f"nenpo: error: {_one_line(e)}", err=True)
+    click.echo(f"nenpo: error: {one_line(e)}", err=True)
     sys.exit(getattr(e, "exit_code", 1))
 
 
@@ -86,7 +60,7 @@ def _internal(e: BaseException, where: str = "") -> None:
     if DEBUG["on"]:
         traceback.print_exception(e)
     click.echo(
-        f"nenpo: internal error{where}: {type(e).__name__}: {_one_line(e)} "
+        f"nenpo: internal error{where}: {type(e).__name__}: {one_line(e)} "
         "(a bug: re-run with --debug for the traceback)",
         err=True,
     )
@@ -187,7 +161,7 @@ def run(
         else:
             targets, problems = releases.run_pending(raw, out, force=force)
             for problem in problems:
-                click.echo(f"nenpo: error: {_one_line(problem)}", err=True)
+                click.echo(f"nenpo: error: {one_line(problem)}", err=True)
                 exit_code = problem.exit_code
     except NenpoError as e:
         _fail(e)
@@ -221,15 +195,15 @@ def _run_one(
     except NenpoError as e:
         progress.done()
         if getattr(e, "result", None) is not None:
-            _print_run(e.result)  # type: ignore[attr-defined]
-        click.echo(f"nenpo: error: {_one_line(e)}", err=True)
+            print_run(e.result)  # type: ignore[attr-defined]
+        click.echo(f"nenpo: error: {one_line(e)}", err=True)
         return e.exit_code
     except Exception as e:  # noqa: BLE001 - one line, never a traceback
         progress.done()
         _internal(e, f" on {src.pdf}")
         return INTERNAL
     progress.done()
-    _print_run(result)
+    print_run(result)
     for note in result.notes:
         click.echo(f"nenpo: warning: {note}", err=True)
     return 1 if result.errors else 0  # published with --allow-errors: still not a clean run
@@ -241,31 +215,6 @@ def _usable_cores() -> int:
     return usable_cores()
 
 
-SHOWN_PER_SEVERITY = 10
-
-
-def _print_run(result: RunResult) -> None:
-    """Rows per dataset, then the errors, then the warnings, by check, with their pages."""
-    click.echo(f"{result.source} → {result.era_label} (fiscal_year {result.fiscal_year})")
-    for name, n in result.rows.items():
-        click.echo(f"  {name:<14} {n:>6} rows")
-    click.echo(f"  {len(result.errors)} error(s), {len(result.warnings)} warning(s)")
-    for label, findings in ((Severity.ERROR, result.errors), (Severity.WARNING, result.warnings)):
-        ordered = sorted(findings, key=lambda f: (f.check, f.page or 0))
-        for f in ordered[:SHOWN_PER_SEVERITY]:
-            where = f" (PDF page {f.page})" if f.page is not None else ""
-            click.echo(f"    {label.value} [{f.check}]{where} {_one_line(f.message)}")
-        if len(ordered) > SHOWN_PER_SEVERITY:
-            click.echo(
-                f"    … {len(ordered) - SHOWN_PER_SEVERITY} more {label.value}(s) in the report"
-            )
-    if result.published and result.errors:
-        state_text = "published DESPITE ERRORS (--allow-errors)"
-    else:
-        state_text = "published" if result.published else "NOT published"
-    click.echo(f"  {state_text} to {result.out}/ ; validation report: {result.html_path}")
-
-
 @cli.command()
 @OUT
 @RAW
@@ -273,8 +222,10 @@ def status(out: Path, raw: Path) -> None:
     """List the releases under --raw with their state and last verdict."""
     try:
         manifest = releases.read_manifest(out)
+        problems: list[NenpoError]
         try:
-            pending, problems = releases.run_pending(raw, out)
+            pending, listed_problems = releases.run_pending(raw, out)
+            problems = list(listed_problems)
         except NenpoError as e:  # no raw/ here: the published releases are still listed
             pending, problems = [], [e]
     except NenpoError as e:
@@ -295,12 +246,12 @@ def status(out: Path, raw: Path) -> None:
         rows = sum(entry.get("rows", {}).values()) if entry.get("rows") else ""
         fy = entry.get("fiscal_year", "")
         click.echo(
-            _printable(
+            escaped_text(
                 f"{name:<12} {fy!s:<11} {state:<11} {entry.get('verdict', '')!s:<19} {rows!s:>6}  {source}"
             )
         )
     for problem in problems:
-        click.echo(f"nenpo: error: {_one_line(problem)}", err=True)
+        click.echo(f"nenpo: error: {one_line(problem)}", err=True)
     sys.exit(max((p.exit_code for p in problems), default=0))
 
 
@@ -360,7 +311,7 @@ def validate(year: int | None, out: Path, raw: Path) -> None:
         failed = 0
         for fy in _years(year, out):
             report = validate_release(fy, out=out, raw=raw)
-            _print_summary(report, out)
+            print_summary(report, out)
             failed += report["summary"]["failed"]
     except NenpoError as e:
         _fail(e)
@@ -381,56 +332,14 @@ def report(year: int | None, out: Path) -> None:
             blocked = read_blocked_report(fy, out)
             if blocked is not None and report.get("published") is False:
                 report, blocked = blocked, None  # nothing published for this year yet
-            _print_summary(report, out)
+            print_summary(report, out)
             failed = failed or report.get("verdict") == "fail"
             if blocked is not None:
-                _print_blocked(blocked, out)
+                print_blocked(blocked, out)
                 failed = True
     except NenpoError as e:
         _fail(e)
     sys.exit(1 if failed else 0)
-
-
-def _print_blocked(report: dict, out: Path) -> None:
-    """The last run that published nothing, beside the published report it left alone."""
-    fy = report["release"]["fiscal_year"]
-    failing = sorted(c["id"] for c in report["checks"] if c["status"] == "fail")
-    html = Path(out) / "_validation" / f"fiscal_year={fy}" / "blocked" / "report.html"
-    click.echo(
-        _printable(
-            f"  last run blocked ({report.get('generated_at', '?')}, {report['source']['file']}): "
-            f"{report['verdict']}, nothing of it published; failed: {', '.join(failing) or '-'}"
-        )
-    )
-    click.echo(f"  its report: {html}")
-
-
-def _print_summary(report: dict, out: Path) -> None:
-    rel, s = report["release"], report["summary"]
-    click.echo(
-        f"fiscal_year {rel['fiscal_year']} ({rel.get('era_label') or '?'}) — {report['source']['file']}: {report['verdict']}"
-    )
-    click.echo(f"  {report['publish_note']}")
-    for name, d in report["datasets"].items():
-        q = f", {d['quarantined']} quarantined" if d["quarantined"] else ""
-        click.echo(f"  {name:<14} {d['rows']:>6} rows{q}")
-    click.echo(
-        f"  checks: {s['passed']} passed, {s['warned']} warned, {s['failed']} failed, "
-        f"{s.get('not_run', 0)} not run ({s['cases']} cases)"
-    )
-    # Failures first (errors, then checks that could not run where they must), then warnings.
-    order = {"fail": 0, "not_run": 1, "warn": 2}
-    flagged = [c for c in report["checks"] if c["status"] != "pass"]
-    for c in sorted(flagged, key=lambda c: (order.get(c["status"], 3), c["id"])):
-        pages = sorted({case["page"] for case in c["cases"] if case.get("page") is not None})
-        where = f" PDF pages {', '.join(map(str, pages[:8]))}" + ("…" if len(pages) > 8 else "")
-        detail = c.get("not_run_reason") or c["description"]
-        click.echo(
-            f"    {c['status']:<4} {c['id']} ({c['count']}):{where if pages else ''} {detail}"
-        )
-    folder = Path(out) / "_validation" / f"fiscal_year={rel['fiscal_year']}"
-    html = folder / ("report.html" if report.get("published") else "blocked/report.html")
-    click.echo(f"  report: {html}")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ adding a later year never changes an earlier id.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -27,12 +28,88 @@ from schemas import CROSS_RELEASE, CROSS_RELEASE_MODULES
 from schemas.vocabulary import IdentityMethod
 
 
+def _most_similar(names: Iterable[str], key: str) -> str:
+    return max(names, key=lambda k: name_similarity(k, key))
+
+
 def _new_id(key: str, taken: set[str]) -> str:
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
     n = 10
     while f"P{digest[:n]}" in taken:
         n += 1
     return f"P{digest[:n]}"
+
+
+Assignment = tuple[str, IdentityMethod, float | None, str | None]  # id, method, score, matched
+
+
+class _Identities:
+    """The ids given so far, oldest year first: each id's keys, each key's first id."""
+
+    def __init__(self) -> None:
+        self.keys_of: dict[str, set[str]] = {}  # program_id → keys seen so far
+        self.id_of_key: dict[str, str] = {}
+
+    def new(self, key: str) -> Assignment:
+        pid = _new_id(key, set(self.keys_of))
+        self.keys_of[pid] = set()
+        return (pid, IdentityMethod.FIRST_SEEN, None, None)
+
+    def listed(self, keys: list[str]) -> dict[str, Assignment]:
+        """A year's program list keys: seen before (exact), renamed (best pairs first,
+        each earlier program at most once a year), or new."""
+        assigned: dict[str, Assignment] = {}
+        used: set[str] = set()
+        pending = []
+        for key in keys:
+            pid = self.id_of_key.get(key)
+            if pid is not None and pid not in used:
+                assigned[key] = (pid, IdentityMethod.EXACT, 1.0, key)
+                used.add(pid)
+            else:
+                pending.append(key)
+        candidates = []
+        for key in pending:
+            for pid, known in self.keys_of.items():
+                if pid in used:
+                    continue
+                best = _most_similar(known, key)
+                score = name_similarity(best, key)
+                if score >= SIMILARITY.renamed_program:
+                    candidates.append((score, key, pid, best))
+        for score, key, pid, best in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if key not in assigned and pid not in used:
+                assigned[key] = (pid, IdentityMethod.FUZZY, round(score, 4), best)
+                used.add(pid)
+        for key in pending:
+            if key not in assigned:
+                assigned[key] = self.new(key)
+        return assigned
+
+    def other_spelling(self, key: str, list_keys: list[str], assigned: dict) -> Assignment:
+        """A name the year's cards or index print otherwise → that year's list name."""
+        best = max(list_keys, key=lambda k: name_similarity(k, key), default=None)
+        score = name_similarity(best, key) if best else 0.0
+        if best is not None and score >= SIMILARITY.same_program:
+            return (assigned[best][0], IdentityMethod.FUZZY, round(score, 4), best)
+        if key in self.id_of_key:
+            return (self.id_of_key[key], IdentityMethod.EXACT, 1.0, key)
+        return self.new(key)
+
+    def seen(self, key: str, pid: str) -> None:
+        self.keys_of.setdefault(pid, set()).add(key)
+        self.id_of_key.setdefault(key, pid)
+
+
+CROSSWALK_COLUMNS = [
+    "program_id",
+    "fiscal_year",
+    "program_key",
+    "program_name",
+    "match_method",
+    "match_score",
+    "matched_key",
+]
 
 
 def build_crosswalk(names: pd.DataFrame) -> pd.DataFrame:
@@ -42,59 +119,18 @@ def build_crosswalk(names: pd.DataFrame) -> pd.DataFrame:
     (first_seen | exact | fuzzy), match_score, matched_key.
     """
     rows: list[dict] = []
-    keys_of: dict[str, set[str]] = {}  # program_id → keys seen so far
-    id_of_key: dict[str, str] = {}
+    ids = _Identities()
     for fy in sorted(names["fiscal_year"].unique()):
         year = names[names["fiscal_year"] == fy].drop_duplicates("program_key")
         listed = year[year["from_list"].astype(bool)]
         others = year[~year["program_key"].isin(set(listed["program_key"]))]
-        assigned: dict[str, tuple[str, str, float | None, str | None]] = {}
-        used_ids: set[str] = set()
-        pending = []
-        for key in listed["program_key"]:
-            if key in id_of_key and id_of_key[key] not in used_ids:
-                assigned[key] = (id_of_key[key], IdentityMethod.EXACT, 1.0, key)
-                used_ids.add(id_of_key[key])
-            else:
-                pending.append(key)
-        # Renamed programs: best pairs first, each earlier program at most once a year.
-        candidates = []
-        for key in pending:
-            for pid, known in keys_of.items():
-                if pid in used_ids:
-                    continue
-                best = max(known, key=lambda k, key=key: name_similarity(k, key))
-                score = name_similarity(best, key)
-                if score >= SIMILARITY.renamed_program:
-                    candidates.append((score, key, pid, best))
-        for score, key, pid, best in sorted(candidates, key=lambda c: (-c[0], c[1])):
-            if key in assigned or pid in used_ids:
-                continue
-            assigned[key] = (pid, IdentityMethod.FUZZY, round(score, 4), best)
-            used_ids.add(pid)
-        for key in pending:
-            if key not in assigned:
-                pid = _new_id(key, set(keys_of))
-                assigned[key] = (pid, IdentityMethod.FIRST_SEEN, None, None)
-                keys_of[pid] = set()
-        # Other spellings the same year prints (cards, index) → that year's list names.
         list_keys = list(listed["program_key"])
+        assigned = ids.listed(list_keys)
         for key in others["program_key"]:
-            best = max(list_keys, key=lambda k, key=key: name_similarity(k, key), default=None)
-            score = name_similarity(best, key) if best else 0.0
-            if best is not None and score >= SIMILARITY.same_program:
-                pid = assigned[best][0]
-                assigned[key] = (pid, IdentityMethod.FUZZY, round(score, 4), best)
-            elif key in id_of_key:
-                assigned[key] = (id_of_key[key], IdentityMethod.EXACT, 1.0, key)
-            else:
-                pid = _new_id(key, set(keys_of))
-                assigned[key] = (pid, IdentityMethod.FIRST_SEEN, None, None)
-                keys_of[pid] = set()
+            assigned[key] = ids.other_spelling(key, list_keys, assigned)
         for _, r in year.iterrows():
             pid, method, score, matched = assigned[r["program_key"]]
-            keys_of.setdefault(pid, set()).add(r["program_key"])
-            id_of_key.setdefault(r["program_key"], pid)
+            ids.seen(r["program_key"], pid)
             rows.append(
                 {
                     "program_id": pid,
@@ -106,16 +142,7 @@ def build_crosswalk(names: pd.DataFrame) -> pd.DataFrame:
                     "matched_key": matched,
                 }
             )
-    columns = [
-        "program_id",
-        "fiscal_year",
-        "program_key",
-        "program_name",
-        "match_method",
-        "match_score",
-        "matched_key",
-    ]
-    walk = pd.DataFrame(rows, columns=columns)
+    walk = pd.DataFrame(rows, columns=CROSSWALK_COLUMNS)
     return walk.astype({"fiscal_year": "Int64", "match_score": "Float64", "matched_key": "string"})
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pdfplumber
 
 from pipeline.errors import InputError
+from pipeline.extract.cards import ProgramCard
 from pipeline.extract.document import open_document
-from pipeline.extract.layout import BBox
+from pipeline.extract.layout import BBox, PageLayout
 from pipeline.extract.report import body_text_size, extract_report, prepare_page
 from pipeline.extract.sections import POLICY_HEADING, PlacedLine, looks_like_heading
 from pipeline.extract.tables import find_tables
@@ -56,23 +57,13 @@ def what_was_seen(pdf: Path, number: int) -> PageDrawing:
         for cell in t.cells:
             seen.add("cell", cell.bbox)
     body = body_text_size(doc)
-    on_page = {id(g) for g in page.glyphs}
     for ln in page.lines():
         pl = PlacedLine(page, ln)
         if page.is_footer(ln):
             seen.add("page label", ln.bbox)
         elif POLICY_HEADING.match(ln.text.strip()) and looks_like_heading(pl, body):
             seen.add("heading", ln.bbox)
-    for card in ex.cards:
-        if card.source_page == number:
-            seen.add("card", card.bbox)
-        for ln in card.text_lines:
-            if ln.glyphs and id(ln.glyphs[0]) in on_page:
-                seen.add("card text", ln.bbox)
-        for t in card.tables:
-            for row in t.rows:
-                if row.page == number:
-                    seen.add("indicator row", row.bbox)
+    _cards_seen(seen, ex.cards, page)
     for block in ex.narrative:
         for pl in block.lines:
             if pl.page is page:
@@ -85,6 +76,20 @@ def what_was_seen(pdf: Path, number: int) -> PageDrawing:
         for r in page.rules
     ]
     return seen
+
+
+def _cards_seen(seen: PageDrawing, cards: list[ProgramCard], page: PageLayout) -> None:
+    on_page = {id(g) for g in page.glyphs}
+    for card in cards:
+        if card.source_page == page.number:
+            seen.add("card", card.bbox)
+        for ln in card.text_lines:
+            if ln.glyphs and id(ln.glyphs[0]) in on_page:
+                seen.add("card text", ln.bbox)
+        for indicators in card.tables:
+            for row in indicators.rows:
+                if row.page == page.number:
+                    seen.add("indicator row", row.bbox)
 
 
 def draw_page(pdf: Path, number: int, out: Path, resolution: int = 110) -> PageDrawing:

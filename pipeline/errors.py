@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 
 class NenpoError(Exception):
     """Base class: a failure the user can act on, reported without a traceback."""
@@ -25,5 +28,5 @@ class ValidationFailed(NenpoError):
     """Validation found errors; nothing was published."""
 
     exit_code = 1
-    report_path = None  # the report that says why, when one was written
-    result = None  # the run's RunResult: what failed, for the summary
+    report_path: Path | None = None  # the report that says why, when one was written
+    result: Any = None  # the run's RunResult: what failed, for the summary

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 import pandas as pd
 
 import schemas
-from pipeline.extract.cards import IndicatorTable, ProgramCard
+from pipeline.extract.cards import ProgramCard
 from pipeline.extract.index import ProgramIndex
+from pipeline.extract.indicator_tables import IndicatorRow, IndicatorTable
 from pipeline.extract.narrative import Block
 from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
 from pipeline.extract.statistics import StatisticsExtraction
 from pipeline.findings import Finding
-from pipeline.normalize.era import era_to_year, parse_period, parse_year_label
+from pipeline.normalize.era import ERA_LETTER, era_to_year, parse_period, parse_year_label
 from pipeline.normalize.text import SIMILARITY, is_repost, name_similarity, nfkc, program_key
 from pipeline.normalize.values import parse_number, parse_value
 from schemas.common import columns
@@ -55,11 +57,8 @@ def period_years(
     """
     labels = table.period_labels
     parsed = [parse_year_label(lb, era) for lb in labels]
-    ok = all(y is not None for y in parsed) and all(
-        a < b
-        for a, b in zip(parsed, parsed[1:])  # type: ignore[operator]
-    )
-    if ok:
+    known = [y for y in parsed if y is not None]
+    if len(known) == len(parsed) and all(a < b for a, b in pairwise(known)):
         return parsed, False
     n = len(labels)
     return [fiscal_year - (n - 1 - i) for i in range(n)], True
@@ -102,49 +101,36 @@ def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
 def indicator_rows(
     cards: list[ProgramCard], fiscal_year: int, era: str, printed: dict[int, int | None]
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    rows = []
+    rows: list[dict] = []
     findings: list[Finding] = []
     for c in cards:
         for t_no, table in enumerate(c.tables, start=1):
             years, inferred = period_years(table, fiscal_year, era)
+            where_t = f"section {c.section} card {c.card_no} table {t_no}"
             if inferred:
                 findings.append(
                     Finding(
                         "indicator_header_years",
-                        f"section {c.section} card {c.card_no} table {t_no}: header "
-                        f"{table.period_labels} does not give increasing years; "
-                        f"read by position as {years}",
+                        f"{where_t}: header {table.period_labels} does not give increasing "
+                        f"years; read by position as {years}",
                         table.page,
                         table.bbox,
                     )
                 )
-            previous_label = None
-            for r_no, row in enumerate(table.rows, start=1):
-                indicator, inherited = row.label, False
-                if not indicator and previous_label:
-                    # An empty label cell under a labelled row: a further measure of that
-                    # row (e.g. "4回" then "4大学"). Carried down, flagged, and reported.
-                    indicator, inherited = previous_label, True
-                    findings.append(
-                        Finding(
-                            "indicator_label_inherited",
-                            f"section {c.section} card {c.card_no} table {t_no} row {r_no}: empty 項目名 cell; "
-                            f"label taken from the row above ({previous_label!r})",
-                            row.page,
-                            row.bbox,
-                        )
-                    )
-                previous_label = indicator or previous_label
+            card = {
+                "fiscal_year": fiscal_year,
+                "section": c.section,
+                "card_no": c.card_no,
+                "program_key": program_key(c.program_name),
+                "program_name": c.program_name,
+                "table_no": t_no,
+            }
+            for r_no, indicator, inherited, row in _labelled_rows(table, where_t, findings):
                 for label, year, raw in zip(table.period_labels, years, row.values):
                     v = parse_value(raw)
                     rows.append(
                         {
-                            "fiscal_year": fiscal_year,
-                            "section": c.section,
-                            "card_no": c.card_no,
-                            "program_key": program_key(c.program_name),
-                            "program_name": c.program_name,
-                            "table_no": t_no,
+                            **card,
                             "row_no": r_no,
                             "indicator": indicator,
                             "indicator_inherited": inherited,
@@ -162,6 +148,31 @@ def indicator_rows(
     return pd.DataFrame(rows, columns=INDICATOR_COLUMNS), findings
 
 
+def _labelled_rows(
+    table: IndicatorTable, where_t: str, findings: list[Finding]
+) -> list[tuple[int, str, bool, IndicatorRow]]:
+    """Each row with its indicator label: an empty label cell under a labelled row is a
+    further measure of that row (e.g. "4回" then "4大学"), carried down and reported."""
+    out = []
+    previous_label = None
+    for r_no, row in enumerate(table.rows, start=1):
+        indicator, inherited = row.label, False
+        if not indicator and previous_label:
+            indicator, inherited = previous_label, True
+            findings.append(
+                Finding(
+                    "indicator_label_inherited",
+                    f"{where_t} row {r_no}: empty 項目名 cell; "
+                    f"label taken from the row above ({previous_label!r})",
+                    row.page,
+                    row.bbox,
+                )
+            )
+        previous_label = indicator or previous_label
+        out.append((r_no, indicator, inherited, row))
+    return out
+
+
 # -- program list, totals, indexes ------------------------------------------------
 
 
@@ -169,7 +180,8 @@ def program_rows(
     pl: ProgramList, fiscal_year: int, printed: dict[int, int | None]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(programs, program list totals) from the extracted program list."""
-    programs, totals = [], []
+    programs: list[dict] = []
+    totals: list[dict] = []
     for row in pl.rows:
         place = where(row.page, row.bbox, printed)
         money = {
@@ -249,7 +261,7 @@ def index_rows(
     # The program list rows (key, name) a section may match, by policy numbers.
     by_policies: dict[tuple, list[tuple[str, str]]] = {}
     for ix in indexes:
-        if ix.subtotal_page is not None:
+        if ix.subtotal_page is not None and ix.subtotal_bbox is not None:
             totals.append(
                 {
                     "fiscal_year": fiscal_year,
@@ -305,7 +317,7 @@ def _era_in(text: str) -> str | None:
     m = _ERA_WORD.search(nfkc(text or ""))
     if not m:
         return None
-    return m.group(1) or {"S": "昭和", "H": "平成", "R": "令和"}[m.group(2)]
+    return m.group(1) or ERA_LETTER[m.group(2)]
 
 
 def _year_of(label: str, era: str | None) -> tuple[int | None, str | None]:
@@ -316,7 +328,7 @@ def _year_of(label: str, era: str | None) -> tuple[int | None, str | None]:
         return None, era
     label_era = m.group(1)
     if label_era:
-        era = {"S": "昭和", "H": "平成", "R": "令和"}.get(label_era, label_era)
+        era = ERA_LETTER.get(label_era, label_era)
     if era is None:
         return None, era
     return era_to_year(era, m.group(2)), era

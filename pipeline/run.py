@@ -18,7 +18,9 @@ import pandas as pd
 
 from pipeline.crosswalk import stage_crosswalk
 from pipeline.errors import ValidationFailed
+from pipeline.extract.health import ExtractionFacts
 from pipeline.extract.readers import PageReaders
+from pipeline.extract.release import Release
 from pipeline.extract.source import DEFAULT_LIMITS, Limits
 from pipeline.extraction import Progress, extract_release
 from pipeline.faults import fault_point
@@ -33,9 +35,10 @@ from pipeline.releases import (
     pipeline_version,
     stage_manifest,
 )
+from pipeline.validate.crops import start_crops
 from pipeline.validate.registry import CheckResult, announcements
 from pipeline.validate.report import build_report, glyph_accounting
-from pipeline.validation import Validation, errors_of, start_crops, validate_frames, write_reports
+from pipeline.validation import Validation, errors_of, validate_frames, write_reports
 from pipeline.write.parquet import partition_dir, write_partition, write_quarantine
 from pipeline.write.store import check_folder, new_staging, publish, writing
 from schemas import DATASETS, MODULES
@@ -127,22 +130,7 @@ def run_release(
     fault_point("validated")
     publishing = not validation.has_errors or allow_errors
     plan = _Plan.of(release.fiscal_year, release_name, publishing, validation.failed)
-    report = build_report(
-        source_file=pdf.name,
-        source_sha256=sha256,
-        fiscal_year=plan.fiscal_year,
-        era_label=release.era_label,
-        pipeline_version=pipeline_version(),
-        generated_at=now(),
-        rows={k: len(v) for k, v in validation.frames.items()},
-        results=validation.results,
-        printed=printed,
-        published=publishing,
-        allow_errors=allow_errors,
-        quarantine=_quarantine_entries(plan, validation.failed),
-        glyph_accounting=glyph_accounting(facts.accounts, printed) if facts else None,
-    )
-    report["announced"] = announcements(validation.frames, facts)
+    report = _run_report(pdf, sha256, release, validation, facts, printed, plan, allow_errors)
     crops = start_crops(pdf, report, readers)  # rendered while the datasets are written
     say("writing")
     with writing(out):
@@ -164,6 +152,36 @@ def run_release(
     if validation.has_errors and not allow_errors:
         raise _blocked(pdf, result)
     return result
+
+
+def _run_report(
+    pdf: Path,
+    sha256: str,
+    release: Release,
+    validation: Validation,
+    facts: ExtractionFacts,
+    printed: dict[int, int | None],
+    plan: _Plan,
+    allow_errors: bool,
+) -> dict:
+    """The validation report of a run, with what the document announced."""
+    report = build_report(
+        source_file=pdf.name,
+        source_sha256=sha256,
+        fiscal_year=plan.fiscal_year,
+        era_label=release.era_label,
+        pipeline_version=pipeline_version(),
+        generated_at=now(),
+        rows={k: len(v) for k, v in validation.frames.items()},
+        results=validation.results,
+        printed=printed,
+        published=plan.publishing,
+        allow_errors=allow_errors,
+        quarantine=_quarantine_entries(plan, validation.failed),
+        glyph_accounting=glyph_accounting(facts.accounts, printed) if facts else None,
+    )
+    report["announced"] = announcements(validation.frames, facts)
+    return report
 
 
 def _quarantine_entries(plan: _Plan, failed: dict[str, dict[int, list[str]]]) -> dict:

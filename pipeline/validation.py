@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,26 +13,17 @@ import pyarrow.parquet as pq
 
 from pipeline.errors import InputError
 from pipeline.extract.health import ExtractionFacts
-from pipeline.extract.readers import PageReaders
 from pipeline.findings import Finding, NotRun, Severity, Status
 from pipeline.load import load
 from pipeline.releases import BLOCKED, find_source, now, pipeline_version
 from pipeline.validate.checks import schema_findings
+from pipeline.validate.crops import render_crops
 from pipeline.validate.registry import CheckInput, CheckResult, blocks, run_checks
-from pipeline.validate.report import (
-    build_report,
-    crop_keys,
-    render_crops,
-    render_html,
-    render_regions,
-    write_json,
-)
+from pipeline.validate.report import build_report, write_json
+from pipeline.validate.report_html import render_html
 from pipeline.write.parquet import partition_dir
 from pipeline.write.store import new_staging, publish, reading, writing
 from schemas import MODULES
-
-# Fewer crops than this per job render here: a few milliseconds each, not worth a hand-off.
-MIN_CROPS_PER_JOB = 4
 
 
 def errors_of(results: list[CheckResult]) -> list[Finding]:
@@ -215,39 +204,3 @@ def _dataset_metadata(out: Path, dataset: str, fiscal_year: int) -> dict[str, st
         raise InputError(f"{path}: nothing published for fiscal year {fiscal_year}")
     meta = pq.read_schema(path).metadata or {}
     return {k.decode(): v.decode() for k, v in meta.items()}
-
-
-def start_crops(pdf: Path, report: dict, readers: PageReaders) -> Callable[[], dict]:
-    """Start rendering the report's page crops; call the result to have them.
-
-    With several jobs the readers' workers render them (split by page) while this
-    process writes the datasets; a pool that broke meanwhile is not worth failing a
-    run over: the crops are then rendered here.
-    """
-    keys = crop_keys(report_cases(report))
-    jobs = readers.jobs
-    if jobs <= 1 or len(keys) < MIN_CROPS_PER_JOB * jobs:
-        return lambda: render_regions(pdf, keys)
-    by_page: dict[int, list] = {}
-    for key in keys:
-        by_page.setdefault(key[0], []).append(key)
-    parts: list[list] = [[] for _ in range(jobs)]
-    for page_keys in sorted(by_page.values(), key=len, reverse=True):
-        min(parts, key=len).extend(page_keys)
-    try:
-        futures = [readers.submit(render_regions, pdf, part) for part in parts if part]
-    except BrokenProcessPool:
-        readers.close()
-        return lambda: render_regions(pdf, keys)
-
-    def collect() -> dict:
-        crops: dict = {}
-        try:
-            for future in futures:
-                crops.update(future.result())
-        except BrokenProcessPool:
-            readers.close()
-            return render_regions(pdf, keys)
-        return crops
-
-    return collect

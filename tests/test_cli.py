@@ -211,6 +211,33 @@ def test_out_naming_a_file_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_what_reaches_the_terminal_is_escaped() -> None:
-    from pipeline.cli import _one_line
+    from pipeline.summaries import one_line
 
-    assert _one_line("名前\u202eevil\x1b[31m\nnext") == "名前\\u202eevil\\u001b[31m next"
+    assert one_line("名前\u202eevil\x1b[31m\nnext") == "名前\\u202eevil\\u001b[31m next"
+
+
+def test_help_and_status_import_none_of_the_heavy_libraries(tmp_path: Path) -> None:
+    """`nenpo --help` and `nenpo status` answer without pandas, pandera, pyarrow or
+    pdfplumber (importing them took most of a second): each command imports what it uses."""
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import cli\n"
+        "for args in (['--help'], ['status', '--out', sys.argv[1], '--raw', sys.argv[2]]):\n"
+        "    r = CliRunner().invoke(cli, args)\n"
+        "    assert r.exit_code == 0, (args, r.output)\n"
+        "heavy = ('pandas', 'pandera', 'pyarrow', 'pdfplumber', 'pdfminer')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    raw = tmp_path / "raw" / "fy2020"
+    raw.mkdir(parents=True)
+    (raw / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    r = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "curated"), str(tmp_path / "raw")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

@@ -134,17 +134,17 @@ def test_page_local_preparation_finds_every_table_the_extractors_ask_for(
 
     prepared = open_document(pdf, prepare=prepare_page)
     built: list[tuple[int, tuple]] = []
-    build = tables._build_table
+    build = tables.build_table
 
     def counting(page: PageLayout, bbox: tuple, forced_columns: object = None) -> object:
         built.append((page.number, bbox))
         return build(page, bbox, forced_columns)
 
-    monkeypatch.setattr(tables, "_build_table", counting)
+    monkeypatch.setattr(tables, "build_table", counting)
     with_guesses = extract_report(prepared)
     assert built == []
     # ... and a guess only saves work: extraction from unprepared pages is the same.
-    monkeypatch.setattr(tables, "_build_table", build)
+    monkeypatch.setattr(tables, "build_table", build)
     assert extract_report(open_document(pdf)) == with_guesses
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipeline.extract.cards import parse_department_line
+from pipeline.extract.card_text import parse_department_line
 from pipeline.extract.layout import parse_page_label
 from pipeline.normalize.era import era_to_year, find_fiscal_year, parse_year_label
 from pipeline.normalize.text import fold_width, join_glyphs, join_wrapped, program_key

@@ -342,8 +342,8 @@ def test_cli_exits_1_with_one_line_when_validation_blocks(tmp_path: Path) -> Non
 
 def test_crops_rendered_by_the_workers_equal_those_rendered_here(curated) -> None:
     from pipeline.extract.readers import PageReaders
-    from pipeline.validate.report import render_crops
-    from pipeline.validation import report_cases, start_crops
+    from pipeline.validate.crops import render_crops, start_crops
+    from pipeline.validation import report_cases
 
     edition, out, result = curated
     report = read_report(result.fiscal_year, out)
@@ -361,8 +361,8 @@ def test_crops_fall_back_to_this_process_when_the_workers_break(
     from concurrent.futures.process import BrokenProcessPool
 
     from pipeline.extract.readers import PageReaders
-    from pipeline.validate.report import render_crops
-    from pipeline.validation import report_cases, start_crops
+    from pipeline.validate.crops import render_crops, start_crops
+    from pipeline.validation import report_cases
 
     class BrokenReaders(PageReaders):
         def submit(self, *args: object) -> Future:

@@ -420,13 +420,13 @@ def test_crossing_rulings_are_found_without_trying_every_pair() -> None:
     """80,000 short rulings in a grid: each vertical one meets the two horizontal ones at
     its ends, found by bisection (every pair would be 1.2 billion comparisons)."""
     from pipeline.extract.layout import Rule
-    from pipeline.extract.tables import _crossing_components
+    from pipeline.extract.stacking import crossing_components
 
     hrules = [Rule(True, 10.0 * r, 10.0 * c, 10.0 * c + 4) for r in range(200) for c in range(100)]
     vrules = [
         Rule(False, 10.0 * c, 10.0 * r, 10.0 * r + 10) for r in range(199) for c in range(300)
     ]
-    components = _crossing_components(hrules, vrules)
+    components = crossing_components(hrules, vrules)
     grids = [c for c in components if len(c[0]) >= 2 and len(c[1]) >= 1]
     # Columns 0..99 of vertical rules touch the horizontal pieces; the rest touch none.
     assert len(grids) == 100 and all(len(h) == 200 and len(v) == 199 for h, v in grids)

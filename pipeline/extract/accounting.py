@@ -137,51 +137,63 @@ def claim_extraction(doc: Document, ex: Extracted) -> Ledger:
         if number is not None:
             ledger.set_zone(doc.page(number).glyphs, zone)
     for c in ex.cards:
-        ledger.claim_lines(c.text_lines, f"card {c.section}/{c.card_no}")
-        ledger.set_zone((g for ln in c.label_lines for g in ln.glyphs), Zone.LABEL)
-        for t_no, t in enumerate(c.tables, start=1):
-            for page, box in t.header_boxes:
-                ledger.zone_box(doc.page(page), box, Zone.TABLE_HEADER)
-            # A table's records share a merged cell's text by design: one owner per table.
-            owner = f"indicator table {c.section}/{c.card_no}/{t_no}"
-            for row in t.rows:
-                ledger.claim_box(doc.page(row.page), row.bbox, owner)
+        _claim_card(ledger, doc, c)
     for ix in ex.indexes:
-        ledger.zone_box(doc.page(ix.page), ix.label_bbox, Zone.LABEL)
-        for page, box in ix.header_boxes:
-            ledger.zone_box(doc.page(page), box, Zone.TABLE_HEADER)
-        for row in ix.rows:
-            ledger.claim_box(doc.page(row.page), row.bbox, f"index {ix.section}")
-        if ix.subtotal_page is not None and ix.subtotal_bbox is not None:
-            ledger.claim_box(doc.page(ix.subtotal_page), ix.subtotal_bbox, f"index {ix.section}")
+        _claim_index(ledger, doc, ix)
     for page, box in ex.program_list.zones:
         ledger.zone_box(doc.page(page), box, Zone.TABLE_HEADER)
-    for row in ex.program_list.rows:
-        ledger.claim_box(doc.page(row.page), row.bbox, "program list")
+    for list_row in ex.program_list.rows:
+        ledger.claim_box(doc.page(list_row.page), list_row.bbox, "program list")
     for number in ex.program_list.pages:
         labels = [ln for ln in doc.page(number).lines() if ANNEX_LABEL.match(ln.key)]
         ledger.set_zone((g for ln in labels for g in ln.glyphs), Zone.LABEL)
-    for st in ex.statistics.tables:
-        page = doc.page(st.page)
+    _claim_statistics(ledger, doc, ex.statistics)
+    for k, block in enumerate(ex.narrative):
+        ledger.claim(_block_glyphs(block), f"narrative {k}")
+    return ledger
+
+
+def _claim_statistics(ledger: Ledger, doc: Document, stats: StatisticsExtraction) -> None:
+    for st in stats.tables:
+        table_page = doc.page(st.page)
         if st.row_boxes:
             x0, top, x1, _ = st.bbox
-            ledger.zone_box(page, (x0, top, x1, st.row_boxes[0][1]), Zone.TABLE_HEADER)
+            ledger.zone_box(table_page, (x0, top, x1, st.row_boxes[0][1]), Zone.TABLE_HEADER)
         for box in st.row_boxes:
-            ledger.claim_box(page, box, f"statistics {st.table_id}")
-    for fig in ex.statistics.figures:
+            ledger.claim_box(table_page, box, f"statistics {st.table_id}")
+    for fig in stats.figures:
         if fig.unit_label:  # the unit printed over the axis: the figure's unit field
-            page = doc.page(fig.page)
+            fig_page = doc.page(fig.page)
             # Printed over the chart: the nearest such line above the figure's caption.
             above = [
                 ln
-                for ln in page.lines()
+                for ln in fig_page.lines()
                 if ln.text.strip() == fig.unit_label and ln.top < fig.bbox[1]
             ]
             nearest = max(above, key=lambda ln: ln.top, default=None)
             ledger.claim_lines([nearest] if nearest else [], f"figure {fig.page}/{fig.caption}")
-    for k, block in enumerate(ex.narrative):
-        ledger.claim(_block_glyphs(block), f"narrative {k}")
-    return ledger
+
+
+def _claim_card(ledger: Ledger, doc: Document, c: ProgramCard) -> None:
+    ledger.claim_lines(c.text_lines, f"card {c.section}/{c.card_no}")
+    ledger.set_zone((g for ln in c.label_lines for g in ln.glyphs), Zone.LABEL)
+    for t_no, t in enumerate(c.tables, start=1):
+        for page, box in t.header_boxes:
+            ledger.zone_box(doc.page(page), box, Zone.TABLE_HEADER)
+        # A table's records share a merged cell's text by design: one owner per table.
+        owner = f"indicator table {c.section}/{c.card_no}/{t_no}"
+        for row in t.rows:
+            ledger.claim_box(doc.page(row.page), row.bbox, owner)
+
+
+def _claim_index(ledger: Ledger, doc: Document, ix: ProgramIndex) -> None:
+    ledger.zone_box(doc.page(ix.page), ix.label_bbox, Zone.LABEL)
+    for page, box in ix.header_boxes:
+        ledger.zone_box(doc.page(page), box, Zone.TABLE_HEADER)
+    for index_row in ix.rows:
+        ledger.claim_box(doc.page(index_row.page), index_row.bbox, f"index {ix.section}")
+    if ix.subtotal_page is not None and ix.subtotal_bbox is not None:
+        ledger.claim_box(doc.page(ix.subtotal_page), ix.subtotal_bbox, f"index {ix.section}")
 
 
 def _block_glyphs(block: Block) -> list[Glyph]:

@@ -10,69 +10,38 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
+from pipeline.extract.card_text import (
+    CARD_NUMBER,
+    Department,
+    paragraphs,
+    parse_card_header,
+    parse_department_line,
+)
+from pipeline.extract.indicator_tables import (
+    IndicatorTable,
+    assemble_indicator_tables,
+    looks_like_header,
+)
 from pipeline.extract.layout import BBox, PageLayout, TextLine
 from pipeline.extract.sections import (
-    CIRCLED,
     HeadingGroup,
     PlacedLine,
     find_policy_headings,
     heading_before,
-    wraps_under_first_line,
 )
 from pipeline.extract.settings import LAYOUT
 from pipeline.extract.tables import (
-    EDGE_TOL,
     Table,
     find_tables,
-    header_texts,
-    regrid,
-    same_header,
 )
 from pipeline.findings import Finding
-from pipeline.normalize.text import fold_width, join_wrapped, nfkc, open_brackets
+from pipeline.normalize.text import fold_width, open_brackets
 
 OVERVIEW_LABEL = re.compile(r"^[【\[［■◆〔]?事業概要[】\]］〕]?$")
 RESULTS_LABEL = re.compile(r"^[【\[［■◆〔]?事業実績[】\]］〕]?$")
 DEPARTMENT_LINE = re.compile(r"^[(（]担当(?:課|部局|課等)[:：]")
-# The card number opens its header: "3 …", "3．…", "3…", or alone on its own line.
-CARD_NUMBER = re.compile(r"^(\d{1,3})(?:[.．、)）]|\s|(?=[^\d,])|$)\s*(.*)$")
-BUDGET = re.compile(r"事業費\s*[:：]?\s*([\d,，]+|[-‐－—―ー])\s*千円")
-BUDGET_NOTE = re.compile(r"^[(（]\s*[①-⑳].*[)）]$")
-ITEM_MARKER = re.compile(r"^(?:[(（]\d+[)）]|[①-⑳]|\d+[.．)）]|[・※○●◆■□▪◇◎]|注\d*[:：)）])")
 MAX_HEADER_LINES = 4
-
-
-@dataclass(slots=True)
-class IndicatorRow:
-    label: str
-    values: list[str]
-    page: int
-    bbox: BBox
-
-
-@dataclass(slots=True)
-class IndicatorTable:
-    header: list[str]  # as printed: label column(s) then one label per period column
-    label_columns: int
-    rows: list[IndicatorRow]
-    page: int
-    bbox: BBox
-    ruled_columns: bool
-    col_edges: list[float]
-    header_boxes: list[tuple[int, BBox]] = field(default_factory=list)  # (page, box) per part
-
-    @property
-    def period_labels(self) -> list[str]:
-        return self.header[self.label_columns :]
-
-
-@dataclass(slots=True)
-class Department:
-    department: str
-    group: str | None
-    note: str | None
 
 
 @dataclass(slots=True)
@@ -188,7 +157,7 @@ def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
             ):
                 dept_stop += 1
         inside.update(range(h, dept_stop))
-        cards.append(_build_card(lines, h, a, end, dept_stop, limit))
+        cards.append(_build_card(lines, _CardSpan(h, a, end, dept_stop)))
     headings = find_policy_headings(lines, inside)
     for card, (h, _) in zip(cards, starts, strict=True):
         group = heading_before(headings, h)
@@ -209,78 +178,57 @@ def extract_cards(lines: list[PlacedLine]) -> CardExtraction:
     return CardExtraction(cards, findings, inside, headings, len(anchors))
 
 
-def _build_card(
-    lines: list[PlacedLine], h: int, a: int, end: int | None, dept_stop: int, limit: int
-) -> ProgramCard:
-    head = lines[h:a]
+@dataclass(frozen=True)
+class _CardSpan:
+    """Where a card's parts lie among the report's lines (indexes into them)."""
+
+    header: int  # the numbered header's first line
+    overview_label: int  # 【事業概要】, the card's anchor
+    department: int | None  # the (担当課：…) line; None when it was not found
+    stop: int  # past the department line (its wrapped lines too), or the next card
+
+    def head(self, lines: list[PlacedLine]) -> list[PlacedLine]:
+        return lines[self.header : self.overview_label]
+
+    def body(self, lines: list[PlacedLine]) -> list[PlacedLine]:
+        end = self.department if self.department is not None else self.stop
+        return lines[self.overview_label + 1 : end]
+
+    def department_lines(self, lines: list[PlacedLine]) -> list[PlacedLine]:
+        return lines[self.department : self.stop] if self.department is not None else []
+
+
+def _build_card(lines: list[PlacedLine], span: _CardSpan) -> ProgramCard:
+    head, body, dept = span.head(lines), span.body(lines), span.department_lines(lines)
+    label = lines[span.overview_label]
     start_page = head[0].page
-    findings: list[Finding] = []
     card_no, title_lines, name, budget_raw, budget, note = parse_card_header(
         [pl.line for pl in head]
     )
     head_box = (head[0].line.x0, head[0].line.top, head[-1].line.x1, head[-1].line.bottom)
-    body_end = end if end is not None else limit
-    body = lines[a + 1 : body_end]
-    dept_text = " ".join(pl.text for pl in lines[end:dept_stop]) if end is not None else None
+    key = f"card {card_no}"
+    where = (start_page.number, head_box)
+    dept_text = " ".join(pl.text for pl in dept) if span.department is not None else None
+    findings: list[Finding] = []
     if dept_text is None:
-        findings.append(
-            Finding(
-                "cards.department_line_found",
-                f"card {card_no} has no (担当課：…) line: where it ends is not known",
-                start_page.number,
-                head_box,
-                key=f"card {card_no}",
-            )
-        )
-
-    # Tables, page by page, inside the body's vertical extent.
-    label_ys: dict[int, list[float]] = {}
-    for pl in [lines[a], *body]:
-        if RESULTS_LABEL.match(pl.key) or OVERVIEW_LABEL.match(pl.key):
-            label_ys.setdefault(pl.page.number, []).append(pl.line.top)
-    pages: list[PageLayout] = []
-    for pl in [lines[a], *body, *(lines[end:dept_stop] if end is not None else [])]:
-        if not pages or pages[-1] is not pl.page:
-            pages.append(pl.page)
-    raw_tables: list[Table] = []
-    for page in pages:
-        top = lines[a].line.bottom if page is lines[a].page else None
-        bottom = lines[end].line.top if end is not None and lines[end].page is page else None
-        raw_tables += find_tables(
-            page, card_body_region(page, top, bottom), label_ys.get(page.number, [])
-        )
-
-    def in_table(pl: PlacedLine) -> bool:
-        mid = (pl.line.top + pl.line.bottom) / 2
-        return any(
-            t.page == pl.page.number and t.bbox[1] - 1 <= mid <= t.bbox[3] + 1 for t in raw_tables
-        )
-
-    text_lines = [pl for pl in body if not in_table(pl)]
+        message = f"{key} has no (担当課：…) line: where it ends is not known"
+        findings.append(Finding("cards.department_line_found", message, *where, key=key))
+    raw_tables = _card_tables([label, *body], dept)
+    text_lines = [pl for pl in body if not _in_any(pl, raw_tables)]
     findings += lost_table_lines(text_lines, raw_tables, card_no)
     split = next((i for i, pl in enumerate(text_lines) if RESULTS_LABEL.match(pl.key)), None)
     if split is None:
-        findings.append(
-            Finding(
-                "cards.results_label_found",
-                f"card {card_no} has no 【事業実績】 label: its results were not told from its overview",
-                start_page.number,
-                head_box,
-                key=f"card {card_no}",
-            )
-        )
+        message = f"{key} has no 【事業実績】 label: its results were not told from its overview"
+        findings.append(Finding("cards.results_label_found", message, *where, key=key))
         overview_lines, results_lines = text_lines, []
     else:
         overview_lines, results_lines = text_lines[:split], text_lines[split + 1 :]
-    page_of = {p.number: p for p in pages}
+    page_of = {pl.page.number: pl.page for pl in [label, *body, *dept]}
     tables, table_findings = assemble_indicator_tables(raw_tables, body, page_of)
     for f in table_findings:
-        f.key, f.message = f"card {card_no}", f"card {card_no}: {f.message}"
+        f.key, f.message = key, f"{key}: {f.message}"
     findings += table_findings
-    departments = parse_department_line(dept_text) if dept_text else []
-    x0 = min(pl.line.x0 for pl in head)
-    x1 = max(pl.line.x1 for pl in head)
-    last = lines[dept_stop - 1] if dept_stop > a else lines[a]
+    last = lines[span.stop - 1] if span.stop > span.overview_label else label
     bottom = last.line.bottom if last.page is start_page else start_page.height
     return ProgramCard(
         policy_nos=(),
@@ -294,19 +242,41 @@ def _build_card(
         results=paragraphs(results_lines),
         tables=tables,
         department_line=dept_text,
-        departments=departments,
+        departments=parse_department_line(dept_text) if dept_text else [],
         source_page=start_page.number,
         printed_page=start_page.printed,
-        end_page=(lines[dept_stop - 1].page.number if dept_stop > a else start_page.number),
-        bbox=(x0, head[0].line.top, x1, bottom),
+        end_page=last.page.number,
+        bbox=(min(pl.line.x0 for pl in head), head_box[1], max(pl.line.x1 for pl in head), bottom),
         findings=findings,
-        text_lines=[
-            pl.line
-            for pl in [*head, *overview_lines, *results_lines]
-            + (lines[end:dept_stop] if end is not None else [])
-        ],
-        label_lines=[lines[a].line] + ([text_lines[split].line] if split is not None else []),
+        text_lines=[pl.line for pl in [*head, *overview_lines, *results_lines, *dept]],
+        label_lines=[label.line] + ([text_lines[split].line] if split is not None else []),
     )
+
+
+def _card_tables(body: list[PlacedLine], dept: list[PlacedLine]) -> list[Table]:
+    """The ruled tables of a card, page by page, between its 【事業概要】 label (the
+    first of `body`) and its department line; the labels on a page stop a table."""
+    label = body[0]
+    label_ys: dict[int, list[float]] = {}
+    for pl in body:
+        if RESULTS_LABEL.match(pl.key) or OVERVIEW_LABEL.match(pl.key):
+            label_ys.setdefault(pl.page.number, []).append(pl.line.top)
+    pages: list[PageLayout] = []
+    for pl in [*body, *dept]:
+        if not pages or pages[-1] is not pl.page:
+            pages.append(pl.page)
+    tables: list[Table] = []
+    for page in pages:
+        top = label.line.bottom if page is label.page else None
+        bottom = dept[0].line.top if dept and dept[0].page is page else None
+        region = card_body_region(page, top, bottom)
+        tables += find_tables(page, region, label_ys.get(page.number, []))
+    return tables
+
+
+def _in_any(pl: PlacedLine, tables: list[Table]) -> bool:
+    mid = (pl.line.top + pl.line.bottom) / 2
+    return any(t.page == pl.page.number and t.bbox[1] - 1 <= mid <= t.bbox[3] + 1 for t in tables)
 
 
 def lost_table_lines(
@@ -377,337 +347,3 @@ def prepare_card_tables(page: PageLayout) -> None:
             top, labels, open_from_page_top = None, [], False
     if top is not None:
         find_tables(page, card_body_region(page, top, None), labels)
-
-
-def parse_card_header(
-    head: list[TextLine],
-) -> tuple[int, list[str], str, str | None, int | None, str | None]:
-    """(card number, title lines, program name, budget as printed, budget in 千円, budget note)."""
-    texts = [fold_width(ln.text).strip() for ln in head]
-    if not CARD_NUMBER.match(texts[0]):  # a number centred beside a title's lines
-        k = next(k for k, t in enumerate(texts) if CARD_NUMBER.match(t))
-        head = [head[k], *head[:k], *head[k + 1 :]]
-        texts = [texts[k], *texts[:k], *texts[k + 1 :]]
-    m = CARD_NUMBER.match(texts[0])
-    assert m is not None  # find_card_header guarantees it
-    card_no = int(m.group(1))
-    texts[0] = m.group(2)
-    budget_raw: str | None = None
-    budget: int | None = None
-    note: str | None = None
-    name_parts: list[str] = []
-    # The original (un-NFKC'd) text keeps full-width characters as printed.
-    originals = [ln.text.strip() for ln in head]
-    originals[0] = _strip_number(originals[0])
-    for text, original in zip(texts, originals, strict=False):
-        bm = BUDGET.search(text)
-        if bm:
-            budget_raw = bm.group(1)
-            digits = bm.group(1).replace(",", "").replace("，", "")
-            budget = int(digits) if digits.isdigit() else None
-            # fold_width keeps one character per character, so the match position carries over.
-            original = original[: bm.start()].rstrip(" ：:")
-        if BUDGET_NOTE.match(re.sub(r"\s+", "", fold_width(original))):
-            note = original
-            continue
-        if original:
-            name_parts.append(original)
-    # A title of several enumerated programs ("①…", "②…") is kept item by item;
-    # its name lists the items without their markers.
-    items: list[list[str]] = []
-    for part in name_parts:
-        if not items or part[:1] in CIRCLED:
-            items.append([part])
-        else:
-            items[-1].append(part)
-    title_lines = [join_wrapped(item) for item in items]
-    if len(title_lines) >= 2 and all(t[:1] in CIRCLED for t in title_lines):
-        name = " ".join(t[1:].strip() for t in title_lines)
-    else:
-        name = join_wrapped(name_parts)
-    return card_no, title_lines, name, budget_raw, budget, note
-
-
-def _strip_number(text: str) -> str:
-    # fold_width maps one character to one character, so positions carry over.
-    m = CARD_NUMBER.match(fold_width(text).strip())
-    if not m:
-        return text
-    t = text.strip()
-    return t[len(t) - len(m.group(2)) :].strip() if m.group(2) else ""
-
-
-def parse_department_line(text: str) -> list[Department]:
-    """ "(担当課：労政・能力開発課 産業人財確保支援グループ (中南地域県民局))" → departments."""
-    t = nfkc(text).strip()
-    t = re.sub(r"^[(]担当(?:課|部局|課等)[:]\s*", "", t)
-    if t.endswith(")"):
-        t = t[:-1]
-    out: list[Department] = []
-    for part in _split_top_level(t, "、,"):
-        part = part.strip()
-        note = None
-        nm = re.search(r"\s*\(([^()]*)\)\s*$", part)
-        if nm:
-            note = nm.group(1).strip()
-            part = part[: nm.start()].strip()
-        if " " in part:
-            dept, group = part.split(" ", 1)
-        else:
-            gm = re.match(r"^(.+?[課局室所部])(.+(?:グループ|チーム|班|係))$", part)
-            dept, group = (gm.group(1), gm.group(2)) if gm else (part, None)
-        if out and group is None and not re.search(r"[課局室所部]$", dept):
-            # "課 Aグループ、Bグループ": a second group of the same department.
-            prev = out[-1]
-            prev.group = f"{prev.group}、{dept}" if prev.group else dept
-            prev.note = prev.note or note
-            continue
-        out.append(Department(dept.strip(), group.strip() if group else None, note))
-    return out
-
-
-def _split_top_level(text: str, seps: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch in seps and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return [p for p in parts if p.strip()]
-
-
-def paragraphs(lines: list[PlacedLine]) -> list[str]:
-    """Paragraphs and numbered items in order: wrap breaks removed, paragraph breaks kept.
-
-    A line opens a new paragraph when it starts with an item marker, when the
-    line before it stopped short of the right margin, or when it is indented
-    past the left margin (a first-line indent) outside a hanging-indent item.
-    """
-    out: list[list[str]] = []
-    if not lines:
-        return []
-    # Margins are the page's text column, not this block's: a block of short lines has none of its own.
-    left: dict[int, float] = {}
-    right: dict[int, float] = {}
-    for pl in lines:
-        n = pl.page.number
-        if n not in left:
-            column = pl.page.body_lines()
-            left[n] = min(ln.x0 for ln in column)
-            right[n] = max(ln.x1 for ln in column)
-    prev: PlacedLine | None = None
-    hang_x: float | None = None  # where the text of the open item starts, after its marker
-    first: PlacedLine | None = None  # the open paragraph's first line
-    block_left: float | None = None  # where its wrapped lines start (an indented block's edge)
-    edge = 0.0  # the text's edge past the page's column, as the last wrapped paragraph showed
-    for pl in lines:
-        ln = pl.line
-        size = ln.size
-        marker = ITEM_MARKER.match(fold_width(ln.text).strip())
-        base = block_left if block_left is not None else left[pl.page.number] + edge
-        indented = ln.x0 > base + 0.5 * size
-        if not marker and hang_x is None and prev is not None and prev is first:
-            if wraps_under_first_line(first, pl, right[first.page.number]):
-                out[-1].append(ln.text)  # the first line of a paragraph, back to its edge
-                block_left, prev = ln.x0, pl
-                edge = max(0.0, ln.x0 - left[pl.page.number])
-                continue
-        # Japanese paragraphs open with a one-character indent or an item marker; a line
-        # that merely stops short (kinsoku, narrow Latin glyphs) does not end one. Inside an
-        # item, lines aligned under the item's text (a hanging indent) continue it.
-        if hang_x is not None and not marker and indented:
-            # Inside an item, indented lines hang under its text. Only a line at the
-            # standard first-line indent may instead open a paragraph: when that is
-            # also where the item's text hangs, a previous line that stopped well
-            # short decides.
-            first_line_indent = abs(ln.x0 - (base + size)) <= 0.4 * size
-            under_item = abs(ln.x0 - hang_x) <= 0.4 * size
-            prev_short = (
-                prev is not None and prev.line.x1 < right[prev.page.number] - 2 * prev.line.size
-            )
-            # A line left of where the item's text hangs, after a line that stopped
-            # short, opens the next paragraph (an indented block's first-line indent).
-            left_of_item = ln.x0 < hang_x - 0.4 * size
-            new = (
-                first_line_indent and (prev_short or not under_item) or left_of_item and prev_short
-            )
-        else:
-            new = not out or bool(marker) or indented
-        if new:
-            out.append([ln.text])
-            hang_x = _text_start_after(ln, marker.group(0)) if marker else None
-            first, block_left = pl, None
-        else:
-            out[-1].append(ln.text)
-        prev = pl
-    return [join_wrapped(p) for p in out]
-
-
-def _text_start_after(line: TextLine, marker: str) -> float | None:
-    """x of the first glyph after an item marker (the hanging indent of its continuation lines)."""
-    want = len(re.sub(r"\s+", "", marker))
-    seen = 0
-    for g in line.glyphs:
-        if g.text.isspace():
-            continue
-        if seen >= want:
-            return g.x0
-        seen += len(g.text)
-    return None
-
-
-def assemble_indicator_tables(
-    raw: list[Table], body: list[PlacedLine], pages: dict[int, PageLayout]
-) -> tuple[list[IndicatorTable], list[Finding]]:
-    """Turn grids into indicator tables; a headerless grid, or one repeating the
-    header at the top of the next page, continues the table before it."""
-    out: list[IndicatorTable] = []
-    findings: list[Finding] = []
-    parents: dict[int, dict[int, str]] = {}  # per table: the parent labels above each row
-    for t in raw:
-        header = header_texts(t)
-        has_header = looks_like_header(header)
-        prev = out[-1] if out else None
-        continues = prev is not None and t.page != prev.page and not _text_between(prev, t, body)
-        start_row = 1 if has_header else 0
-        if prev is not None and continues and (not has_header or same_header(header, prev.header)):
-            target = prev
-            if not has_header and not t.ruled_columns and t.n_cols != len(prev.header):
-                # Unruled and headerless: its columns are those of the part it continues.
-                t = regrid(pages[t.page], t, prev.col_edges)
-            if t.n_cols != len(prev.header) and not prev.rows:
-                _spread_header(prev, t)
-            if t.n_cols != len(prev.header):
-                findings.append(
-                    Finding(
-                        "tables.continued_columns",
-                        f"a table continued from the page before has {t.n_cols} columns, "
-                        f"its start {len(prev.header)}",
-                        t.page,
-                        t.bbox,
-                        observed=t.n_cols,
-                        expected=len(prev.header),
-                    )
-                )
-        elif has_header:
-            label_cols = _label_columns(t)
-            header = _label_header_first(header, label_cols)
-            target = IndicatorTable(
-                header, label_cols, [], t.page, t.bbox, t.ruled_columns, t.col_edges
-            )
-            out.append(target)
-        else:
-            findings.append(
-                Finding(
-                    "tables.header_found",
-                    "a table without a header row (naming its periods) was not read",
-                    t.page,
-                    t.bbox,
-                )
-            )
-            continue
-        if has_header:
-            target.header_boxes.append((t.page, t.row_boxes[0]))
-        for r in range(start_row, t.n_rows):
-            cells = [t.cell_at(r, j) for j in range(t.n_cols)]
-            texts = [c.text if c is not None else "" for c in cells]
-            labels = []
-            above = parents.setdefault(id(target), {})
-            for j in range(target.label_columns):
-                if j < target.label_columns - 1:
-                    # A parent label drawn as plain cells is printed on its first row
-                    # only: blank cells below it are still under it (as a merged cell).
-                    texts[j] = texts[j] or above.get(j, "")
-                    above[j] = texts[j]
-                if texts[j] and (not labels or labels[-1] != texts[j]):
-                    labels.append(texts[j])
-            values = texts[target.label_columns :]
-            if not any(labels) and not any(values):
-                continue
-            target.rows.append(IndicatorRow(_join_labels(labels), values, t.page, t.row_boxes[r]))
-    return out, findings
-
-
-def _spread_header(table: IndicatorTable, rows: Table) -> None:
-    """A header left alone at a page's foot, over the finer columns of the rows on the
-    next page (a sub-label column under a merged 項目名): each header cell spans the
-    columns inside it. Nothing changes unless every edge of the header is one of theirs."""
-    edges = table.col_edges
-    if not all(any(abs(e - x) <= EDGE_TOL for x in rows.col_edges) for e in edges):
-        return
-
-    def inside(a: float, b: float) -> int:
-        return sum(a - EDGE_TOL <= x0 and x1 <= b + EDGE_TOL for x0, x1 in pairwise(rows.col_edges))
-
-    header: list[str] = []
-    for text, a, b in zip(table.header, edges, edges[1:]):
-        header += [text] + [""] * (inside(a, b) - 1)
-    table.label_columns = inside(edges[0], edges[table.label_columns])
-    table.header, table.col_edges = header, list(rows.col_edges)
-
-
-def _header_text(t: Table, j: int) -> str:
-    cell = t.cell_at(0, j)
-    return cell.text.strip() if cell is not None else ""
-
-
-def _label_header_first(header: list[str], label_columns: int) -> list[str]:
-    """The label columns' header as a merged cell prints it: its text, then blanks."""
-    labels = [h for h in header[:label_columns] if h.strip()]
-    if len(labels) != 1:
-        return header
-    return [labels[0]] + [""] * (label_columns - 1) + header[label_columns:]
-
-
-def _join_labels(parts: list[str]) -> str:
-    out = ""
-    for p in parts:
-        out = f"{out} {p}" if out else p
-    return out
-
-
-def looks_like_header(header: list[str]) -> bool:
-    """A header row names periods ("元年度", "2年度", "R3") in its value columns."""
-    return sum(1 for h in header[1:] if re.search(r"(年度?|^[RHS]\d+)", nfkc(h))) >= 1 and not any(
-        re.search(r"\d+\s*[件名回社]", nfkc(h)) for h in header
-    )
-
-
-def _label_columns(t: Table) -> int:
-    """Columns covered by the header's first cell (two for a parent/sub-label column),
-    and the blank header cells right before and after it: a parent/sub-label column
-    drawn as plain cells has no header over its sub-labels, and a label header centred
-    over both columns without rules stands in the second (periods always have one)."""
-    lead = 0
-    while lead < t.n_cols - 2 and not _header_text(t, lead):
-        lead += 1
-    first = t.cell_at(0, lead)
-    n = lead + (first.colspan if first is not None else 1)
-    while n < t.n_cols - 1:
-        cell = t.cell_at(0, n)
-        if cell is None or cell.text.strip() or cell.colspan != 1:
-            break
-        n += 1
-    return n
-
-
-def _text_between(prev: IndicatorTable, t: Table, body: list[PlacedLine]) -> bool:
-    """Is there card text after the previous table and before this one?"""
-    for pl in body:
-        n = pl.page.number
-        mid = (pl.line.top + pl.line.bottom) / 2
-        after_prev = n > prev.rows[-1].page if prev.rows else n > prev.page
-        after_prev = after_prev or (
-            n == (prev.rows[-1].page if prev.rows else prev.page)
-            and mid > (prev.rows[-1].bbox[3] if prev.rows else prev.bbox[3])
-        )
-        before_t = n < t.page or (n == t.page and mid < t.bbox[1])
-        if after_prev and before_t:
-            return True
-    return False

@@ -149,32 +149,18 @@ def extract_indexes(
 
 
 def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> None:
-    page = lines[label_at].page
+    """Read the index table under its label, over page breaks, up to its 小計 row."""
     top = lines[label_at].line.bottom
-    pages = [page]
-    # The pages after the label's, up to a few, in case the index continues there.
-    seen = {page.number}
-    for pl in lines[label_at:]:
-        if pl.page.number not in seen:
-            seen.add(pl.page.number)
-            pages.append(pl.page)
-            if len(pages) > MAX_CONTINUATION_PAGES:
-                break
     before: tuple[Table, dict[str, int]] | None = None  # the part read on the page before
-    for k, p in enumerate(pages):
-        region = index_region(p, top if k == 0 else None)
-        part = _index_part(p, region, before)
+    for k, p in enumerate(_pages_from(lines, label_at)):
+        part = _index_part(p, index_region(p, top if k == 0 else None), before)
         if part is None:
             if k == 0:
-                index.findings.append(
-                    Finding(
-                        "index.table_found",
-                        "no index table was found under 【基本方針事業一覧】",
-                        p.number,
-                        index.label_bbox,
-                        key=f"section {index.section}",
-                    )
+                message = "no index table was found under 【基本方針事業一覧】"
+                finding = _index_finding(
+                    "index.table_found", message, p.number, index.label_bbox, index
                 )
+                index.findings.append(finding)
                 return
             break
         table, roles, first_body = part
@@ -182,48 +168,8 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
         grid = table.rows()
         index.header_boxes += [(p.number, table.row_boxes[r]) for r in range(first_body)]
         for r in range(first_body, table.n_rows):
-            cells = grid[r]
-
-            name = cell_text(role_cell(cells, roles, "name"))
-            budget, budget_raw = int_cell(role_cell(cells, roles, "budget"))
-            row_text = squash(" ".join(cell_text(c) for c in cells if c is not None))
-            if "小計" in row_text:
-                index.subtotal, index.subtotal_page = budget, p.number
-                index.subtotal_bbox = table.row_boxes[r]
-                return
-            no_text = squash(cell_text(role_cell(cells, roles, "no")))
-            if not no_text.isdigit():
-                if name or budget is not None:
-                    index.findings.append(
-                        Finding(
-                            "index.row_numbered",
-                            f"index row without a number: {name!r} (budget {budget_raw!r}) was not read",
-                            p.number,
-                            table.row_boxes[r],
-                            key=f"section {index.section}",
-                        )
-                    )
-                continue
-            listed, _ = int_cell(role_cell(cells, roles, "page"))
-            flags = [
-                int(role.split(":")[1])
-                for role, j in roles.items()
-                if role.startswith("flag:") and is_flag(cells[j])
-            ]
-            index.rows.append(
-                IndexRow(
-                    no=int(no_text),
-                    name=name,
-                    budget=budget,
-                    budget_raw=budget_raw,
-                    is_new=is_flag(role_cell(cells, roles, "new")),
-                    departments=department_entries(role_cell(cells, roles, "departments")),
-                    listed_page=listed,
-                    policy_flags=flags or list(index.policy_nos[:1]),
-                    page=p.number,
-                    bbox=table.row_boxes[r],
-                )
-            )
+            if _index_row(index, p.number, table.row_boxes[r], grid[r], roles):
+                return  # its 小計
     index.findings.append(
         Finding(
             "index.subtotal_found",
@@ -233,3 +179,58 @@ def _read_index(lines: list[PlacedLine], label_at: int, index: ProgramIndex) -> 
             key=f"section {index.section}",
         )
     )
+
+
+def _index_finding(check: str, message: str, page: int, box: BBox, index: ProgramIndex) -> Finding:
+    return Finding(check, message, page, box, key=f"section {index.section}")
+
+
+def _pages_from(lines: list[PlacedLine], label_at: int) -> list[PageLayout]:
+    """The label's page and the few after it, in case the index continues there."""
+    pages = [lines[label_at].page]
+    seen = {pages[0].number}
+    for pl in lines[label_at:]:
+        if pl.page.number not in seen:
+            seen.add(pl.page.number)
+            pages.append(pl.page)
+            if len(pages) > MAX_CONTINUATION_PAGES:
+                break
+    return pages
+
+
+def _index_row(
+    index: ProgramIndex, page: int, box: BBox, cells: list, roles: dict[str, int]
+) -> bool:
+    """Read one body row into the index; whether it was the 小計 that ends it."""
+    name = cell_text(role_cell(cells, roles, "name"))
+    budget, budget_raw = int_cell(role_cell(cells, roles, "budget"))
+    row_text = squash(" ".join(cell_text(c) for c in cells if c is not None))
+    if "小計" in row_text:
+        index.subtotal, index.subtotal_page, index.subtotal_bbox = budget, page, box
+        return True
+    no_text = squash(cell_text(role_cell(cells, roles, "no")))
+    if not no_text.isdigit():
+        if name or budget is not None:
+            message = f"index row without a number: {name!r} (budget {budget_raw!r}) was not read"
+            index.findings.append(_index_finding("index.row_numbered", message, page, box, index))
+        return False
+    flags = [
+        int(role.split(":")[1])
+        for role, j in roles.items()
+        if role.startswith("flag:") and is_flag(cells[j])
+    ]
+    index.rows.append(
+        IndexRow(
+            no=int(no_text),
+            name=name,
+            budget=budget,
+            budget_raw=budget_raw,
+            is_new=is_flag(role_cell(cells, roles, "new")),
+            departments=department_entries(role_cell(cells, roles, "departments")),
+            listed_page=int_cell(role_cell(cells, roles, "page"))[0],
+            policy_flags=flags or list(index.policy_nos[:1]),
+            page=page,
+            bbox=box,
+        )
+    )
+    return False

@@ -256,7 +256,6 @@ def build_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
             groups.append((g.mid, [g]))
     lines: list[TextLine] = []
     for _, gs in groups:
-        # One band may hold two runs that overlap in x (rare: superimposed text); split by x order.
         line = TextLine(gs)
         if line.visible:
             lines.append(line)

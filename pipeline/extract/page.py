@@ -175,7 +175,7 @@ def damaged_content_streams(contents: Sequence[object]) -> list[str]:
             continue
         data = stream.rawdata
         try:
-            if stream.decipher:
+            if stream.decipher and stream.objid is not None and stream.genno is not None:
                 data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
             for f, _params in stream.get_filters():
                 if f in LITERALS_ASCII85_DECODE:

@@ -18,12 +18,11 @@ class Release:
     fiscal_year: int
     era: str
     era_label: str
-    title: str
     cover_page: int
 
 
 def identify_release(doc: Document) -> Release:
-    """Read the report's fiscal year and title from its first pages."""
+    """Read the report's fiscal year from the title on its first pages."""
     for page in doc.pages[:COVER_PAGES]:
         lines = page.body_lines()
         text = "\n".join(ln.text for ln in lines)
@@ -32,8 +31,7 @@ def identify_release(doc: Document) -> Release:
         fy = find_fiscal_year(text)
         if fy is None:
             continue
-        title = next((ln.text for ln in lines if TITLE_MARK in ln.key), "")
-        return Release(fy.year, fy.era, fy.label, title.strip(), page.number)
+        return Release(fy.year, fy.era, fy.label, page.number)
     raise LayoutError(
         f"{doc.path}: no cover with a '<era>N年度 …{TITLE_MARK}' title in the first {COVER_PAGES} pages;"
         " this does not look like the SME Promotion Ordinance annual report"

@@ -36,7 +36,6 @@ class PlacedLine:
 class HeadingGroup:
     line_index: int
     nos: list[int]
-    titles: list[str]
     page: int
 
     @property
@@ -107,9 +106,8 @@ def find_policy_headings(lines: Sequence[PlacedLine], skip: set[int]) -> list[He
             and lines[prev].page is pl.page
         ):
             groups[-1].nos.append(no)
-            groups[-1].titles.append(m.group(2).strip())
         else:
-            groups.append(HeadingGroup(i, [no], [m.group(2).strip()], pl.page.number))
+            groups.append(HeadingGroup(i, [no], pl.page.number))
         prev = i
     return groups
 

@@ -207,7 +207,8 @@ def _figures(page: PageLayout, lines: list, used_sources: set[float]) -> list[Fi
         caption = None
         if caption_line is not None:
             caption = caption_line.text.strip()
-            number = int(FIGURE_CAPTION.match(fold_width(caption)).group(1))
+            m = FIGURE_CAPTION.match(fold_width(caption))
+            number = int(m.group(1)) if m else None
         top = (
             caption_line.top
             if caption_line is not None

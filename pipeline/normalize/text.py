@@ -141,8 +141,6 @@ def fold_width(text: str) -> str:
 
 
 _FOLD_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: " "}
-
-
 _WS = re.compile(r"\s+")
 _REPOST = re.compile(r"[(（]\s*再掲\s*[)）]\s*$")
 

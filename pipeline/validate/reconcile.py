@@ -5,6 +5,9 @@ the curated data keeps what was printed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
 
 from pipeline.findings import Finding, Place
@@ -57,7 +60,7 @@ def _value(v: object) -> object:
     return int(v) if isinstance(v, (int, float)) and float(v).is_integer() else v
 
 
-def _n(v: object) -> int:
+def _n(v: Any) -> int:
     return 0 if v is None or pd.isna(v) else int(v)
 
 
@@ -65,7 +68,7 @@ def _flag(v: object) -> bool:
     return False if v is None or pd.isna(v) else bool(v)
 
 
-def _fmt(v: object) -> str:
+def _fmt(v: Any) -> str:
     return "blank" if v is None or pd.isna(v) else f"{int(v):,}"
 
 
@@ -193,9 +196,10 @@ def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
     for c in cards:
         cards_by_no.setdefault((c["section"], c["card_no"]), c)
     for r in index:
-        c = cards_by_no.get((r["section"], r["no"]))
-        if c is None:
+        c_or_none = cards_by_no.get((r["section"], r["no"]))
+        if c_or_none is None:
             continue
+        c = c_or_none
         where = f"section {r['section']} No.{r['no']}"
         key = f"section {r['section']} card {r['no']}"
         score = name_similarity(r["program_name"], c["program_name"])
@@ -244,7 +248,7 @@ def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
     return out
 
 
-def _departments_key(values: object) -> list[str]:
+def _departments_key(values: Iterable[str]) -> list[str]:
     return [squash(v) for v in list(values)]
 
 
@@ -256,74 +260,59 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
         listed.setdefault((p["policy_no"], p["program_key"]), p)
     for r in index:
         where = f"section {r['section']} No.{r['no']} {r['program_name']}"
-        key = f"section {r['section']} index No.{r['no']}"
         if r["program_list_match"] == ListMatch.NONE:
-            out.append(
-                _finding(
-                    "index.program_list_match",
-                    f"{where}: no program of policy {list(r['policy_nos'])} in the program list has this name",
-                    r,
-                )
-            )
+            message = f"{where}: no program of policy {list(r['policy_nos'])} in the program list has this name"
+            out.append(_finding("index.program_list_match", message, r))
             continue
         if r["program_list_match"] == ListMatch.FUZZY:
-            out.append(
-                _finding(
-                    "index.program_list_match",
-                    f"{where}: the program list prints the name differently, matched by similarity {r['program_list_match_score']:.2f}",
-                    r,
-                )
-            )
+            message = f"{where}: the program list prints the name differently, matched by similarity {r['program_list_match_score']:.2f}"
+            out.append(_finding("index.program_list_match", message, r))
         for policy in r["policy_nos"]:
-            p = listed.get((policy, r["program_list_key"]))
-            if p is None:
-                out.append(
-                    _finding(
-                        "index.program_list_match",
-                        f"{where}: flagged for policy {policy}, but not in that policy's program list rows",
-                        r,
-                    )
-                )
-                continue
-            if _n(p["budget_kyen"]) != _n(r["budget_kyen"]) or pd.isna(p["budget_kyen"]) != pd.isna(
-                r["budget_kyen"]
-            ):
-                out.append(
-                    _finding(
-                        "index.program_list_budget",
-                        f"{where}: index {_fmt(r['budget_kyen'])} vs program list (printed page {p['printed_page']}) {_fmt(p['budget_kyen'])} [{p['budget_raw']!r}]",
-                        r,
-                        key=key,
-                        observed=_value(r["budget_kyen"]),
-                        expected=_value(p["budget_kyen"]),
-                        other=p,
-                    )
-                )
-            if bool(p["is_new"]) != bool(r["is_new"]):
-                out.append(
-                    _finding(
-                        "index.program_list_new",
-                        f"{where}: 新規 {'○' if r['is_new'] else 'blank'} in the index, {'○' if p['is_new'] else 'blank'} in the program list (printed page {p['printed_page']})",
-                        r,
-                        key=key,
-                        observed=bool(r["is_new"]),
-                        expected=bool(p["is_new"]),
-                        other=p,
-                    )
-                )
-            if _departments_key(p["departments"]) != _departments_key(r["departments"]):
-                out.append(
-                    _finding(
-                        "index.program_list_departments",
-                        f"{where}: index {list(r['departments'])} vs program list {list(p['departments'])}",
-                        r,
-                        key=key,
-                        observed=list(r["departments"]),
-                        expected=list(p["departments"]),
-                        other=p,
-                    )
-                )
+            listed_row = listed.get((policy, r["program_list_key"]))
+            if listed_row is None:
+                message = f"{where}: flagged for policy {policy}, but not in that policy's program list rows"
+                out.append(_finding("index.program_list_match", message, r))
+            else:
+                out += _index_row_vs_list_row(r, listed_row, where)
     return out
+
+
+def _index_row_vs_list_row(r: dict, p: dict, where: str) -> list[Finding]:
+    """An index row against its program list row: budget, 新規, departments."""
+    page = p["printed_page"]
+    budget_differs = _n(p["budget_kyen"]) != _n(r["budget_kyen"]) or pd.isna(
+        p["budget_kyen"]
+    ) != pd.isna(r["budget_kyen"])
+    mark = {True: "○", False: "blank"}
+    comparisons = [
+        (
+            "index.program_list_budget",
+            budget_differs,
+            f"{where}: index {_fmt(r['budget_kyen'])} vs program list (printed page {page}) {_fmt(p['budget_kyen'])} [{p['budget_raw']!r}]",
+            _value(r["budget_kyen"]),
+            _value(p["budget_kyen"]),
+        ),
+        (
+            "index.program_list_new",
+            bool(p["is_new"]) != bool(r["is_new"]),
+            f"{where}: 新規 {mark[bool(r['is_new'])]} in the index, {mark[bool(p['is_new'])]} in the program list (printed page {page})",
+            bool(r["is_new"]),
+            bool(p["is_new"]),
+        ),
+        (
+            "index.program_list_departments",
+            _departments_key(p["departments"]) != _departments_key(r["departments"]),
+            f"{where}: index {list(r['departments'])} vs program list {list(p['departments'])}",
+            list(r["departments"]),
+            list(p["departments"]),
+        ),
+    ]
+    key = f"section {r['section']} index No.{r['no']}"
+    return [
+        _finding(check, message, r, key=key, observed=seen, expected=listed, other=p)
+        for check, differs, message, seen, listed in comparisons
+        if differs
+    ]
 
 
 def coverage(cards: list[dict], programs: list[dict], index: list[dict]) -> list[Finding]:

@@ -7,6 +7,8 @@ Columns are found by their header words (総人口, 構成比, 増減率), never
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from pipeline.findings import Finding
@@ -23,7 +25,7 @@ def _finding(check: str, message: str, row: pd.Series) -> Finding:
     return Finding(check, message, int(row["source_page"]), box, "statistics")
 
 
-def _group(path: object) -> str:
+def _group(path: Sequence[str]) -> str:
     return list(path)[0] if len(list(path)) else ""
 
 

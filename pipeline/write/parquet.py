@@ -8,7 +8,6 @@ the manifest, in one journaled swap).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -80,15 +79,6 @@ def _is_missing(v: object) -> bool:
 
 def partition_dir(root: Path, dataset: str, fiscal_year: int) -> Path:
     return root / dataset / f"{PARTITION}={fiscal_year}"
-
-
-def write_json(path: Path, payload: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(
-        json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    os.replace(tmp, path)
 
 
 def write_quarantine(

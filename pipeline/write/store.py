@@ -183,7 +183,7 @@ def publish(
         tmp.write_text(json.dumps({"state": "moving", "owner": tag, "moves": moves}), "utf-8")
         os.replace(tmp, journal)
         for move, rel in zip(moves, order, strict=True):
-            dst, old = out / rel, out / move["old"]
+            dst, old = out / rel, out / str(move["old"])
             dst.parent.mkdir(parents=True, exist_ok=True)
             if dst.exists():
                 os.replace(dst, old)
@@ -195,6 +195,6 @@ def publish(
         os.replace(tmp, journal)
         fault_point("published")
         for move in moves:
-            _remove(out / move["old"])
+            _remove(out / str(move["old"]))
         journal.unlink()
     shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,144 @@
+"""Page crops for the report: each case's record boxed on an image of its PDF page,
+rendered with pdfium (here, or by the caller's page readers while the datasets are written)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from pipeline.extract.readers import PageReaders
+
+CROP_MARGIN = 36.0  # points of context around a highlighted record
+CROP_SCALE = 1.4  # pixels per point of the page crops
+MAX_CROP_HEIGHT = 240.0  # points: a crop shows at most this much below the record's top
+MAX_CROPS = 300  # beyond this many cases the report lists pages without crops
+CropKey = tuple[int, tuple[float, ...]]  # (physical page, bbox)
+
+
+def render_crops(pdf: Path | None, cases: Iterable[dict]) -> dict[CropKey, str]:
+    """PNG data URIs of the page region around each case's bbox, highlighted."""
+    return render_regions(pdf, crop_keys(cases))
+
+
+def crop_keys(cases: Iterable[dict]) -> list[CropKey]:
+    """The regions the report shows: one per distinct (page, bbox), at most MAX_CROPS."""
+    wanted: dict[CropKey, None] = {}
+    for c in cases:
+        if c["page"] and c["bbox"]:
+            wanted.setdefault((c["page"], tuple(c["bbox"])), None)
+    return list(wanted)[:MAX_CROPS]
+
+
+def render_regions(pdf: Path | None, wanted: Sequence[CropKey]) -> dict[CropKey, str]:
+    """PNG data URIs of the given regions, each highlighted (see render_crops). Crops
+    illustrate cases: a page the renderer refuses (a damaged /Root, an inverted box)
+    has none, and the report is written without them."""
+    if pdf is None or not Path(pdf).is_file() or not wanted:
+        return {}
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(pdf))
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return {}
+    out: dict[CropKey, str] = {}
+    try:
+        by_page: dict[int, list[tuple]] = {}
+        for key in wanted:
+            by_page.setdefault(key[0], []).append(key)
+        for page_no, keys in sorted(by_page.items()):
+            if not 1 <= page_no <= len(doc):
+                continue
+            try:
+                page = doc[page_no - 1]
+                for key in keys:
+                    crop = _crop(page, key)
+                    if crop is not None:
+                        out[key] = crop
+                page.close()
+            except (pdfium.PdfiumError, OSError, ValueError):
+                continue
+    finally:
+        doc.close()
+    return out
+
+
+def _crop(page, key: CropKey) -> str | None:  # noqa: ANN001 - a pypdfium2 page
+    from PIL import ImageDraw
+
+    width, height = page.get_size()
+    x0, top, x1, bottom = key[1]
+    # A whole card is tall: show its top, where the reviewer starts reading.
+    region = (
+        max(0.0, x0 - CROP_MARGIN),
+        max(0.0, top - CROP_MARGIN),
+        min(width, x1 + CROP_MARGIN),
+        min(height, bottom + CROP_MARGIN, top + MAX_CROP_HEIGHT),
+    )
+    if region[2] - region[0] < 1 or region[3] - region[1] < 1:
+        return None  # a box outside the page (an inverted or shifted page box)
+    # pdfium renders only the region: crop gives the margins cut from each side.
+    image = (
+        page.render(
+            scale=CROP_SCALE,
+            crop=(region[0], height - region[3], width - region[2], region[1]),
+        )
+        .to_pil()
+        .convert("RGB")
+    )
+    draw = ImageDraw.Draw(image)
+    box = [
+        (x0 - region[0]) * CROP_SCALE,
+        (top - region[1]) * CROP_SCALE,
+        (x1 - region[0]) * CROP_SCALE,
+        (bottom - region[1]) * CROP_SCALE,
+    ]
+    draw.rectangle(box, outline=(220, 30, 30), width=3)
+    buf = io.BytesIO()
+    # Light compression: the crops are a few hundred KB at most, and the default
+    # level spent more time here than all the validation checks.
+    image.save(buf, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# Fewer crops than this per job render here: a few milliseconds each, not worth a hand-off.
+MIN_CROPS_PER_JOB = 4
+
+
+def start_crops(pdf: Path, report: dict, readers: PageReaders) -> Callable[[], dict]:
+    """Start rendering the report's page crops; call the result to have them.
+
+    With several jobs the readers' workers render them (split by page) while this
+    process writes the datasets; a pool that broke meanwhile is not worth failing a
+    run over: the crops are then rendered here.
+    """
+    keys = crop_keys([case for check in report["checks"] for case in check["cases"]])
+    jobs = readers.jobs
+    if jobs <= 1 or len(keys) < MIN_CROPS_PER_JOB * jobs:
+        return lambda: render_regions(pdf, keys)
+    by_page: dict[int, list] = {}
+    for key in keys:
+        by_page.setdefault(key[0], []).append(key)
+    parts: list[list] = [[] for _ in range(jobs)]
+    for page_keys in sorted(by_page.values(), key=len, reverse=True):
+        min(parts, key=len).extend(page_keys)
+    try:
+        futures = [readers.submit(render_regions, pdf, part) for part in parts if part]
+    except BrokenProcessPool:
+        readers.close()
+        return lambda: render_regions(pdf, keys)
+
+    def collect() -> dict:
+        crops: dict = {}
+        try:
+            for future in futures:
+                crops.update(future.result())
+        except BrokenProcessPool:
+            readers.close()
+            return render_regions(pdf, keys)
+        return crops
+
+    return collect

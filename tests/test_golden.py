@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from pipeline.load import load
 from tests.conftest import DATA, load_truth
@@ -179,3 +182,37 @@ def test_warnings_are_exactly_what_the_report_deserves(curated) -> None:
         "indicator_header_years",
         "indicator_label_inherited",
     ]
+
+
+def _fingerprint(path: Path) -> str:
+    """What a dataset file holds, whatever writer made it: its fields (name, Arrow type,
+    nullability, description), its metadata but the pipeline version, and every row."""
+    t = pq.read_table(path)
+    meta = {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items()}
+    meta.pop("pipeline_version", None)
+    fields = [
+        [
+            f.name,
+            str(f.type),
+            f.nullable,
+            {k.decode(): v.decode() for k, v in (f.metadata or {}).items()},
+        ]
+        for f in t.schema
+    ]
+    payload = {"fields": fields, "metadata": meta, "rows": t.to_pylist()}
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_datasets_hold_what_they_held_before_the_restructuring(curated) -> None:
+    """Each dataset file of both editions holds exactly what the pipeline wrote before it
+    was taken apart into small modules (issue 16): same fields, same metadata, same rows.
+    A deliberate change of the output regenerates the fingerprints (see the data file)."""
+    edition, out, _ = curated
+    want = json.loads((DATA / edition / "curated_fingerprints.json").read_text(encoding="utf-8"))
+    got = {
+        p.parts[-3]: _fingerprint(p)
+        for p in sorted(out.glob("*/fiscal_year=*/part-0.parquet"))
+        if not p.parts[-3].startswith("_")
+    }
+    assert got == want

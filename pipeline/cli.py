@@ -285,6 +285,45 @@ def debug(pdf: Path, number: int, out: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("datasets", nargs=-1)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    default="xlsx",
+    show_default=True,
+    help="csv: one dataset, UTF-8 with BOM; xlsx: a sheet per dataset and a dictionary sheet.",
+)
+@click.option("--years", default=None, help="Fiscal years, e.g. 2020 or 2020,2021 (default: all).")
+@click.option(
+    "--to",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (default: DATASET.csv, or nenpo.xlsx).",
+)
+@OUT
+def export(
+    datasets: tuple[str, ...], fmt: str, years: str | None, to: Path | None, out: Path
+) -> None:
+    """Write curated datasets (all of them, or DATASETS) as a file Excel opens, for
+    reviewers and staff who do not use Python."""
+    from pipeline.export import export as write_export
+    from schemas import CROSS_RELEASE, MODULES
+
+    names = list(datasets) or [*MODULES, *CROSS_RELEASE]
+    try:
+        wanted = [int(y) for y in years.split(",")] if years else None
+    except ValueError:
+        _fail(NenpoError(f"--years: fiscal years such as 2020 or 2020,2021, not {years!r}"))
+    target = to or Path(f"{names[0]}.csv" if fmt == "csv" else "nenpo.xlsx")
+    try:
+        path = write_export(names, fmt, target, years=wanted, out=out)
+    except NenpoError as e:
+        _fail(e)
+    click.echo(escaped_text(f"{', '.join(names)} → {path}"))
+
+
+@cli.command()
 def schema() -> None:
     """Print the data dictionary (every dataset, column, type and check) as Markdown."""
     from schemas.dictionary import data_dictionary

@@ -18,6 +18,10 @@ class InputError(NenpoError):
     exit_code = 2
 
 
+class NotPublished(InputError):
+    """A dataset or a fiscal year asked for is not in curated/ (nothing was published for it)."""
+
+
 class LayoutError(NenpoError):
     """The PDF opened but its structure is not the report's (anchors missing, pages unlabelled)."""
 

@@ -55,3 +55,24 @@ def data_dictionary() -> str:
             )
         out.append("")
     return "\n".join(out)
+
+
+def column_rows() -> list[dict[str, str]]:
+    """Every dataset's columns as rows (dataset, column, type, nullable, description): the
+    data dictionary as a table, for exports."""
+    out = []
+    models = {**DATASETS, **CROSS_RELEASE}
+    for name, model in models.items():
+        schema = model.to_schema()
+        for col, arrow_type in arrow_types(model).items():
+            c = schema.columns[col]
+            out.append(
+                {
+                    "dataset": name,
+                    "column": col,
+                    "type": str(arrow_type),
+                    "nullable": "yes" if c.nullable else "no",
+                    "description": c.description or "",
+                }
+            )
+    return out

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import releases
+from pipeline.cli_data import export, review
+from pipeline.cli_shared import DEBUG, INTERNAL, OUT, RAW, fail, internal, years_or_published
 from pipeline.errors import NenpoError
 from pipeline.extract.source import DEFAULT_LIMITS, Limits
 from pipeline.summaries import (
@@ -29,46 +30,6 @@ if TYPE_CHECKING:
     from pipeline.releases import ReleaseSource
 
 
-OUT = click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("curated"),
-    show_default=True,
-    help="Curated output folder.",
-)
-
-
-RAW = click.option(
-    "--raw",
-    type=click.Path(path_type=Path),
-    default=Path("raw"),
-    show_default=True,
-    help="Where releases live.",
-)
-
-
-def _fail(e: Exception) -> None:
-    click.echo(f"nenpo: error: {one_line(e)}", err=True)
-    sys.exit(getattr(e, "exit_code", 1))
-
-
-INTERNAL = 3  # exit code of a bug: an error nenpo did not expect
-
-
-def _internal(e: BaseException, where: str = "") -> None:
-    """A bug: one line (and the traceback with --debug)."""
-    if DEBUG["on"]:
-        traceback.print_exception(e)
-    click.echo(
-        f"nenpo: internal error{where}: {type(e).__name__}: {one_line(e)} "
-        "(a bug: re-run with --debug for the traceback)",
-        err=True,
-    )
-
-
-DEBUG = {"on": bool(os.environ.get("NENPO_DEBUG"))}
-
-
 class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -76,9 +37,13 @@ class _Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except NenpoError as e:
-            _fail(e)
+            fail(e)
+        except BrokenPipeError:
+            # The reader went away (`nenpo review list | head`): nothing more to say.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as e:  # noqa: BLE001 - one line, never a traceback
-            _internal(e)
+            internal(e)
             sys.exit(INTERNAL)
         return None
 
@@ -164,7 +129,7 @@ def run(
                 click.echo(f"nenpo: error: {one_line(problem)}", err=True)
                 exit_code = problem.exit_code
     except NenpoError as e:
-        _fail(e)
+        fail(e)
     limits = Limits(
         max_file_mb=max_file_mb,
         max_pages=max_pages,
@@ -178,20 +143,25 @@ def run(
             if state == "up to date":
                 click.echo(f"{src.release}: up to date, skipped ({src.pdf})")
                 continue
-            code = _run_one(src, out, allow_errors, limits, readers)
+            code = _run_one(src, out, raw, allow_errors, limits, readers)
             exit_code = max(exit_code, code)
     sys.exit(exit_code)
 
 
 def _run_one(
-    src: ReleaseSource, out: Path, allow_errors: bool, limits: Limits, readers: PageReaders
+    src: ReleaseSource,
+    out: Path,
+    raw: Path,
+    allow_errors: bool,
+    limits: Limits,
+    readers: PageReaders,
 ) -> int:
     """Run one release and print what came of it; its exit code."""
     from pipeline.run import run_source
 
     progress = Progress()
     try:
-        result = run_source(src, out, allow_errors, progress, limits, readers)
+        result = run_source(src, out, allow_errors, progress, limits, readers, raw)
     except NenpoError as e:
         progress.done()
         if getattr(e, "result", None) is not None:
@@ -200,7 +170,7 @@ def _run_one(
         return e.exit_code
     except Exception as e:  # noqa: BLE001 - one line, never a traceback
         progress.done()
-        _internal(e, f" on {src.pdf}")
+        internal(e, f" on {src.pdf}")
         return INTERNAL
     progress.done()
     print_run(result)
@@ -229,7 +199,7 @@ def status(out: Path, raw: Path) -> None:
         except NenpoError as e:  # no raw/ here: the published releases are still listed
             pending, problems = [], [e]
     except NenpoError as e:
-        _fail(e)
+        fail(e)
     click.echo(
         f"{'release':<12} {'fiscal_year':<11} {'state':<11} {'verdict':<19} {'rows':>6}  source"
     )
@@ -276,7 +246,7 @@ def debug(pdf: Path, number: int, out: Path | None) -> None:
     try:
         seen = draw_page(pdf, number, out)
     except NenpoError as e:
-        _fail(e)
+        fail(e)
     click.echo(f"{pdf} page {number} → {out}")
     for layer in LAYERS:
         n = len(seen.boxes.get(layer, []))
@@ -285,57 +255,11 @@ def debug(pdf: Path, number: int, out: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("datasets", nargs=-1)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "xlsx"]),
-    default="xlsx",
-    show_default=True,
-    help="csv: one dataset, UTF-8 with BOM; xlsx: a sheet per dataset and a dictionary sheet.",
-)
-@click.option("--years", default=None, help="Fiscal years, e.g. 2020 or 2020,2021 (default: all).")
-@click.option(
-    "--to",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="File to write (default: DATASET.csv, or nenpo.xlsx).",
-)
-@OUT
-def export(
-    datasets: tuple[str, ...], fmt: str, years: str | None, to: Path | None, out: Path
-) -> None:
-    """Write curated datasets (all of them, or DATASETS) as a file Excel opens, for
-    reviewers and staff who do not use Python."""
-    from pipeline.export import export as write_export
-    from schemas import CROSS_RELEASE, MODULES
-
-    names = list(datasets) or [*MODULES, *CROSS_RELEASE]
-    try:
-        wanted = [int(y) for y in years.split(",")] if years else None
-    except ValueError:
-        _fail(NenpoError(f"--years: fiscal years such as 2020 or 2020,2021, not {years!r}"))
-    target = to or Path(f"{names[0]}.csv" if fmt == "csv" else "nenpo.xlsx")
-    try:
-        path = write_export(names, fmt, target, years=wanted, out=out)
-    except NenpoError as e:
-        _fail(e)
-    click.echo(escaped_text(f"{', '.join(names)} → {path}"))
-
-
-@cli.command()
 def schema() -> None:
     """Print the data dictionary (every dataset, column, type and check) as Markdown."""
     from schemas.dictionary import data_dictionary
 
     click.echo(data_dictionary(), nl=False)
-
-
-def _years(year: int | None, out: Path) -> list[int]:
-    years = [year] if year is not None else releases.published_years(out)
-    if not years:
-        raise NenpoError(f"{out}: no release has been run yet (run `nenpo run` first)")
-    return years
 
 
 @cli.command()
@@ -348,12 +272,12 @@ def validate(year: int | None, out: Path, raw: Path) -> None:
 
     try:
         failed = 0
-        for fy in _years(year, out):
+        for fy in years_or_published(year, out):
             report = validate_release(fy, out=out, raw=raw)
             print_summary(report, out)
             failed += report["summary"]["failed"]
     except NenpoError as e:
-        _fail(e)
+        fail(e)
     sys.exit(1 if failed else 0)
 
 
@@ -366,7 +290,7 @@ def report(year: int | None, out: Path) -> None:
 
     failed = False
     try:
-        for fy in _years(year, out):
+        for fy in years_or_published(year, out):
             report = read_report(fy, out)
             blocked = read_blocked_report(fy, out)
             if blocked is not None and report.get("published") is False:
@@ -377,8 +301,12 @@ def report(year: int | None, out: Path) -> None:
                 print_blocked(blocked, out)
                 failed = True
     except NenpoError as e:
-        _fail(e)
+        fail(e)
     sys.exit(1 if failed else 0)
+
+
+cli.add_command(export)
+cli.add_command(review)
 
 
 def main() -> None:

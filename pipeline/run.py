@@ -25,6 +25,7 @@ from pipeline.extract.source import DEFAULT_LIMITS, Limits
 from pipeline.extraction import Progress, extract_release
 from pipeline.faults import fault_point
 from pipeline.findings import Finding, Severity
+from pipeline.history import stage_history, stage_index
 from pipeline.load import CROSSWALK
 from pipeline.releases import (
     BLOCKED,
@@ -35,9 +36,11 @@ from pipeline.releases import (
     pipeline_version,
     stage_manifest,
 )
+from pipeline.review import apply_reviews, read_decisions, review_files
 from pipeline.validate.crops import start_crops
 from pipeline.validate.registry import CheckResult, announcements
 from pipeline.validate.report import build_report, glyph_accounting
+from pipeline.validate.report_html import pdf_href
 from pipeline.validation import Validation, errors_of, validate_frames, write_reports
 from pipeline.write.parquet import partition_dir, write_partition, write_quarantine
 from pipeline.write.store import check_folder, new_staging, publish, writing
@@ -59,6 +62,9 @@ class RunResult:
     # What was published but not said by the checks: releases whose files could not be
     # read for the crosswalk (left out of it), one line each.
     notes: list[str] = field(default_factory=list)
+    # Review decisions: open / accepted counts, and the accepted cases (check, message, page).
+    review: dict = field(default_factory=dict)
+    accepted: set = field(default_factory=set)
 
     @property
     def findings(self) -> list[Finding]:
@@ -106,18 +112,20 @@ def run_release(
     readers: PageReaders | None = None,
     jobs: int = 1,
     release_name: str | None = None,
+    raw: Path | None = None,
 ) -> RunResult:
     """Extract, validate and publish one release. Raises ValidationFailed when errors block publishing.
 
     One journaled publish swaps in the release's partitions, its report and quarantine,
     the cross-release crosswalk and the manifest's entry (`release_name`, by default
-    after the fiscal year) together. The caller's `readers` read the PDF's pages; without
+    after the fiscal year) together. Review decisions come from `review.toml` beside the
+    PDF and, given `raw`, beside the other releases' PDFs. The caller's `readers` read the PDF's pages; without
     them, `jobs` processes are started for this call and ended with it. The published
     files are the same for any number of jobs.
     """
     if readers is None:
         with PageReaders(jobs) as own:
-            return run_release(pdf, out, allow_errors, progress, limits, own, 1, release_name)
+            return run_release(pdf, out, allow_errors, progress, limits, own, 1, release_name, raw)
     pdf, out = Path(pdf), Path(out)
     check_folder(out)  # before the long read, not after it
     say = progress or (lambda _msg: None)
@@ -130,7 +138,7 @@ def run_release(
     fault_point("validated")
     publishing = not validation.has_errors or allow_errors
     plan = _Plan.of(release.fiscal_year, release_name, publishing, validation.failed)
-    report = _run_report(pdf, sha256, release, validation, facts, printed, plan, allow_errors)
+    report = _run_report(pdf, sha256, release, validation, facts, printed, plan, allow_errors, raw)
     crops = start_crops(pdf, report, readers)  # rendered while the datasets are written
     say("writing")
     with writing(out):
@@ -148,6 +156,13 @@ def run_release(
         html_path=out / plan.report / "report.html",
         partitions=[out / r for r in rels],
         notes=notes,
+        review=report["summary"]["review"],
+        accepted={
+            (case["check"], case["message"], case["page"])
+            for check in report["checks"]
+            for case in check["cases"]
+            if case["review"]["status"] == "accepted"
+        },
     )
     if validation.has_errors and not allow_errors:
         raise _blocked(pdf, result)
@@ -163,8 +178,10 @@ def _run_report(
     printed: dict[int, int | None],
     plan: _Plan,
     allow_errors: bool,
+    raw: Path | None,
 ) -> dict:
-    """The validation report of a run, with what the document announced."""
+    """The validation report of a run, with what the document announced and the review
+    decisions of its release (and of the releases under `raw`)."""
     report = build_report(
         source_file=pdf.name,
         source_sha256=sha256,
@@ -181,7 +198,8 @@ def _run_report(
         glyph_accounting=glyph_accounting(facts.accounts, printed) if facts else None,
     )
     report["announced"] = announcements(validation.frames, facts)
-    return report
+    files = review_files(pdf, raw)
+    return apply_reviews(report, read_decisions(files), files)
 
 
 def _quarantine_entries(plan: _Plan, failed: dict[str, dict[int, list[str]]]) -> dict:
@@ -227,8 +245,11 @@ def _stage_and_publish(
             published = {n: frames[n].drop(index=list(failed.get(n, {}))) for n in MODULES}
             rels += _stage_partitions(staging, published, fy, metadata)
         say("rendering the validation report")
-        write_reports(staging / plan.report, report, crops())
+        write_reports(staging / plan.report, report, crops(), pdf_href(pdf, out / plan.report))
         rels.append(plan.report)
+        rels.append(stage_history(staging, report))
+        fresh = {(fy, not plan.publishing): report}
+        rels.append(stage_index(staging, out, fresh, drops_blocked=plan.publishing))
         unreadable: list[str] = []
         if plan.publishing:
             say("updating the program crosswalk")
@@ -279,6 +300,7 @@ def run_source(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     readers: PageReaders | None = None,
+    raw: Path | None = None,
 ) -> RunResult:
     """run_release under the release's name in the manifest."""
     return run_release(
@@ -289,4 +311,5 @@ def run_source(
         limits=limits,
         readers=readers,
         release_name=src.release,
+        raw=raw,
     )

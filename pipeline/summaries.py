@@ -60,9 +60,12 @@ def print_run(result: RunResult) -> None:
     click.echo(f"{result.source} → {result.era_label} (fiscal_year {result.fiscal_year})")
     for name, n in result.rows.items():
         click.echo(f"  {name:<14} {n:>6} rows")
-    click.echo(f"  {len(result.errors)} error(s), {len(result.warnings)} warning(s)")
+    accepted = result.review.get("accepted", 0)
+    review = f"; {accepted} accepted in review, not listed" if accepted else ""
+    click.echo(f"  {len(result.errors)} error(s), {len(result.warnings)} warning(s){review}")
     for label, findings in ((Severity.ERROR, result.errors), (Severity.WARNING, result.warnings)):
-        ordered = sorted(findings, key=lambda f: (f.check, f.page or 0))
+        shown = [f for f in findings if (f.check, f.message, f.page) not in result.accepted]
+        ordered = sorted(shown, key=lambda f: (f.check, f.page or 0))
         for f in ordered[:SHOWN_PER_SEVERITY]:
             where = f" (PDF page {f.page})" if f.page is not None else ""
             click.echo(f"    {label.value} [{f.check}]{where} {one_line(f.message)}")
@@ -100,9 +103,15 @@ def print_summary(report: dict, out: Path) -> None:
     for name, d in report["datasets"].items():
         q = f", {d['quarantined']} quarantined" if d["quarantined"] else ""
         click.echo(f"  {name:<14} {d['rows']:>6} rows{q}")
+    review = s.get("review") or {}
+    cases = (
+        f"{s['cases']} cases: {review.get('open', 0)} open, {review.get('accepted', 0)} accepted"
+        if review
+        else f"{s['cases']} cases"
+    )
     click.echo(
         f"  checks: {s['passed']} passed, {s['warned']} warned, {s['failed']} failed, "
-        f"{s.get('not_run', 0)} not run ({s['cases']} cases)"
+        f"{s.get('not_run', 0)} not run ({cases})"
     )
     # Failures first (errors, then checks that could not run where they must), then warnings.
     order = {"fail": 0, "not_run": 1, "warn": 2}
@@ -111,9 +120,8 @@ def print_summary(report: dict, out: Path) -> None:
         pages = sorted({case["page"] for case in c["cases"] if case.get("page") is not None})
         where = f" PDF pages {', '.join(map(str, pages[:8]))}" + ("…" if len(pages) > 8 else "")
         detail = c.get("not_run_reason") or c["description"]
-        click.echo(
-            f"    {c['status']:<4} {c['id']} ({c['count']}):{where if pages else ''} {detail}"
-        )
+        count = f"{c['count']}" + (f", {c['accepted']} accepted" if c.get("accepted") else "")
+        click.echo(f"    {c['status']:<4} {c['id']} ({count}):{where if pages else ''} {detail}")
     folder = Path(out) / "_validation" / f"fiscal_year={rel['fiscal_year']}"
     html = folder / ("report.html" if report.get("published") else "blocked/report.html")
     click.echo(f"  report: {html}")

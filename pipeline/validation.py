@@ -14,13 +14,15 @@ import pyarrow.parquet as pq
 from pipeline.errors import InputError
 from pipeline.extract.health import ExtractionFacts
 from pipeline.findings import Finding, NotRun, Severity, Status
+from pipeline.history import stage_history, stage_index
 from pipeline.load import load
 from pipeline.releases import BLOCKED, find_source, now, pipeline_version
+from pipeline.review import apply_reviews, read_decisions, review_files
 from pipeline.validate.checks import schema_findings
 from pipeline.validate.crops import render_crops
 from pipeline.validate.registry import CheckInput, CheckResult, blocks, run_checks
 from pipeline.validate.report import build_report, write_json
-from pipeline.validate.report_html import render_html
+from pipeline.validate.report_html import pdf_href, render_html
 from pipeline.write.parquet import partition_dir
 from pipeline.write.store import new_staging, publish, reading, writing
 from schemas import MODULES
@@ -72,9 +74,9 @@ def validate_frames(
     return Validation(checked, results, failed)
 
 
-def write_reports(folder: Path, report: dict, crops: dict) -> None:
+def write_reports(folder: Path, report: dict, crops: dict, pdf_href: str | None = None) -> None:
     write_json(folder / "report.json", report)
-    (folder / "report.html").write_text(render_html(report, crops), encoding="utf-8")
+    (folder / "report.html").write_text(render_html(report, crops, pdf_href), encoding="utf-8")
 
 
 def report_cases(report: dict) -> list[dict]:
@@ -126,11 +128,16 @@ def validate_release(
             glyph_accounting=previous.get("glyph_accounting"),
         )
         report["announced"] = previous.get("announced")
+        files = review_files(pdf, Path(raw) if raw else None)
+        apply_reviews(report, read_decisions(files), files)
         staging = new_staging(out)
         try:
             rel = partition_dir(Path(), "_validation", fiscal_year)
-            write_reports(staging / rel, report, render_crops(pdf, report_cases(report)))
-            publish(staging, out, [rel])
+            crops = render_crops(pdf, report_cases(report))
+            write_reports(staging / rel, report, crops, pdf_href(pdf, out / rel))
+            history = stage_history(staging, report)
+            index = stage_index(staging, out, {(fiscal_year, False): report})
+            publish(staging, out, [rel, history, index])
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return report

@@ -62,6 +62,7 @@ def _state(curated: Path) -> dict[str, bytes]:
 PUBLISH_STEPS = [
     *(f"moved:{name}/fiscal_year=2020" for name in sorted(MODULES)),
     "moved:_validation/fiscal_year=2020",
+    "moved:_validation/index.html",  # after the run's history entry
     "moved:program_crosswalk",
     "moved:_manifest.json",
 ]
@@ -343,11 +344,15 @@ def test_report_shows_the_published_report_and_apart_the_last_blocked_run(
     assert r.returncode == 1
     assert "blocked/report.html" in one_error_line(r)
     # The data, its report and the manifest's published facts are the previous run's.
+    # (The releases index and the history record the blocked run: they say it happened.)
+    said = ("_manifest.json", "_validation/index.html")
     assert {
         k: v
         for k, v in _state(curated).items()
-        if "blocked" not in k and "quarantine" not in k and k != "_manifest.json"
-    } == {k: v for k, v in published.items() if k != "_manifest.json"}
+        if "blocked" not in k and "quarantine" not in k and "history" not in k and k not in said
+    } == {k: v for k, v in published.items() if k not in said and "history" not in k}
+    index = (curated / "_validation" / "index.html").read_text(encoding="utf-8")
+    assert "last run blocked" in index and "fail" in index
     entry = json.loads((curated / "_manifest.json").read_text(encoding="utf-8"))["releases"][
         "fy2020"
     ]

@@ -60,23 +60,24 @@ def card_content_findings(cards: pd.DataFrame) -> list[Finding]:
     out = []
     for row in cards.itertuples(index=False):
         where = (row.bbox_x0, row.bbox_top, row.bbox_x1, row.bbox_bottom)
+        key = f"section {row.section} card {row.card_no}"
         if row.budget_kyen is None or pd.isna(row.budget_kyen):
             out.append(
                 Finding(
                     "cards.budget_not_numeric",
-                    f"section {row.section} card {row.card_no} {row.program_name!r}: 事業費 printed as {row.budget_raw!r}, not a number",
+                    f"{key} {row.program_name!r}: 事業費 printed as {row.budget_raw!r}, not a number",
                     int(row.source_page),
                     where,
+                    "program_cards",
+                    key=key,
+                    observed=row.budget_raw,
                 )
             )
         if row.n_tables == 0:
+            message = f"{key} {row.program_name!r}: no indicator table found"
+            page = int(row.source_page)
             out.append(
-                Finding(
-                    "cards.no_indicator_table",
-                    f"section {row.section} card {row.card_no} {row.program_name!r}: no indicator table found",
-                    int(row.source_page),
-                    where,
-                )
+                Finding("cards.no_indicator_table", message, page, where, "program_cards", key)
             )
     return out
 

@@ -15,6 +15,7 @@ CROP_MARGIN = 36.0  # points of context around a highlighted record
 CROP_SCALE = 1.4  # pixels per point of the page crops
 MAX_CROP_HEIGHT = 240.0  # points: a crop shows at most this much below the record's top
 MAX_CROPS = 300  # beyond this many cases the report lists pages without crops
+BOX_PAD = 3.0  # points between the record's text and the box drawn around it
 CropKey = tuple[int, tuple[float, ...]]  # (physical page, bbox)
 
 
@@ -27,9 +28,18 @@ def crop_keys(cases: Iterable[dict]) -> list[CropKey]:
     """The regions the report shows: one per distinct (page, bbox), at most MAX_CROPS."""
     wanted: dict[CropKey, None] = {}
     for c in cases:
-        if c["page"] and c["bbox"]:
-            wanted.setdefault((c["page"], tuple(c["bbox"])), None)
+        for place in (c, c.get("other") or {}):  # a disagreement's second place too
+            key = place_key(place)
+            if key is not None:
+                wanted.setdefault(key, None)
     return list(wanted)[:MAX_CROPS]
+
+
+def place_key(place: dict) -> CropKey | None:
+    """The crop of a case's place (its page and box), if it has one."""
+    if place.get("page") and place.get("bbox"):
+        return (place["page"], tuple(place["bbox"]))
+    return None
 
 
 def render_regions(pdf: Path | None, wanted: Sequence[CropKey]) -> dict[CropKey, str]:
@@ -90,11 +100,12 @@ def _crop(page, key: CropKey) -> str | None:  # noqa: ANN001 - a pypdfium2 page
         .convert("RGB")
     )
     draw = ImageDraw.Draw(image)
+    # Padded: a box drawn on the glyphs' edges strikes through the first character.
     box = [
-        (x0 - region[0]) * CROP_SCALE,
-        (top - region[1]) * CROP_SCALE,
-        (x1 - region[0]) * CROP_SCALE,
-        (bottom - region[1]) * CROP_SCALE,
+        (x0 - region[0] - BOX_PAD) * CROP_SCALE,
+        (top - region[1] - BOX_PAD) * CROP_SCALE,
+        (x1 - region[0] + BOX_PAD) * CROP_SCALE,
+        (bottom - region[1] + BOX_PAD) * CROP_SCALE,
     ]
     draw.rectangle(box, outline=(220, 30, 30), width=3)
     buf = io.BytesIO()

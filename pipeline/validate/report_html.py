@@ -4,8 +4,12 @@ summary, filters, every flagged check with its cases and crops, the glyph accoun
 from __future__ import annotations
 
 import html
+import os
+import re
+from pathlib import Path
 
 from pipeline.findings import Severity
+from pipeline.validate.crops import place_key
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Noto Sans CJK JP","IPAexGothic",sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1d2430}
@@ -21,24 +25,59 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .case{margin:.6rem 0 1rem 1rem}.case img{max-width:100%;border:1px solid #aab;display:block;margin-top:.3rem}
 .where{color:#556;font-size:.85rem}.filters label{margin-right:1rem}.hidden{display:none}
 code{background:#f3f3f7;padding:0 .2rem}
+#contents ul{columns:2;font-size:.9rem}.case-id{font-size:.75rem;color:#556}
+.review{font-size:.8rem;padding:.05rem .4rem;border-radius:.2rem}.review.open{background:#fff4d6}
+.review.accepted{background:#e3f5e6}.case.accepted{opacity:.75}
+.places{display:flex;flex-wrap:wrap;gap:1rem}.place{margin:.3rem 0;flex:1 1 22rem}
+.place figcaption{font-size:.85rem;color:#556}mark{background:#ffe28a}
+.accepted-errors{color:#c62828;font-weight:600}
 """
 
 
 SCRIPT = """
 (function () {
+  function controls(name) { return document.querySelectorAll('[data-filter=' + name + ']'); }
+  function fromAddress() {
+    // #severity=error&dataset=programs&section=3&check=index.card_name&accepted=hide
+    var want = {};
+    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+      var p = kv.split('=');
+      if (p.length === 2) { want[decodeURIComponent(p[0])] = decodeURIComponent(p[1]).split(','); }
+    });
+    ['severity', 'dataset'].forEach(function (name) {
+      if (want[name]) { controls(name).forEach(function (b) { b.checked = want[name].indexOf(b.value) >= 0; }); }
+    });
+    ['section', 'check'].forEach(function (name) {
+      if (want[name]) { controls(name).forEach(function (s) { s.value = want[name][0]; }); }
+    });
+    if (want.accepted) { controls('accepted').forEach(function (b) { b.checked = want.accepted[0] !== 'hide'; }); }
+  }
   function apply() {
     var sev = {}, ds = {};
-    document.querySelectorAll('input[data-filter=severity]').forEach(function (b) { sev[b.value] = b.checked; });
-    document.querySelectorAll('input[data-filter=dataset]').forEach(function (b) { ds[b.value] = b.checked; });
-    document.querySelectorAll('.check').forEach(function (el) {
+    controls('severity').forEach(function (b) { sev[b.value] = b.checked; });
+    controls('dataset').forEach(function (b) { ds[b.value] = b.checked; });
+    var section = controls('section')[0].value, check = controls('check')[0].value;
+    var accepted = controls('accepted')[0].checked;
+    document.querySelectorAll('section.check').forEach(function (el) {
       var names = (el.getAttribute('data-datasets') || '').split(' ').filter(Boolean);
       // A check about the document itself (pages, glyphs) concerns no dataset: always shown.
       var anyDataset = names.length === 0 || names.some(function (n) { return ds[n]; });
-      var show = sev[el.getAttribute('data-severity')] && anyDataset;
-      el.classList.toggle('hidden', !show);
+      var show = sev[el.getAttribute('data-severity')] && anyDataset &&
+        (!check || el.getAttribute('data-check') === check);
+      var cases = el.querySelectorAll('.case'), visible = 0;
+      cases.forEach(function (c) {
+        var on = (!section || c.getAttribute('data-section') === section) &&
+          (accepted || c.getAttribute('data-review') !== 'accepted');
+        c.classList.toggle('hidden', !on);
+        visible += on ? 1 : 0;
+      });
+      el.classList.toggle('hidden', !show || (cases.length > 0 && visible === 0));
     });
   }
-  document.querySelectorAll('.filters input').forEach(function (b) { b.addEventListener('change', apply); });
+  document.querySelectorAll('.filters input, .filters select').forEach(function (b) {
+    b.addEventListener('change', apply);
+  });
+  fromAddress();
   apply();
 })();
 """
@@ -78,16 +117,22 @@ def _accounting_html(accounting: dict | None) -> list[str]:
     return parts
 
 
-def render_html(report: dict, crops: dict[tuple, str]) -> str:
-    """The report as one self-contained page: verdict, summary, filters, every flagged
-    check with its cases and their page crops, the glyph accounting, the passed checks."""
-    parts = _head_html(report) + _summary_html(report) + _filters_html(report)
+def render_html(report: dict, crops: dict[tuple, str], pdf_href: str | None = None) -> str:
+    """The report as one self-contained page: verdict, summary, contents, filters, every
+    flagged check with its cases (both places of a disagreement side by side, each with
+    its review state and a link to its PDF page), the glyph accounting, the passed checks.
+
+    The filters are also read from the address (#severity=error&section=3&check=…&accepted=hide):
+    a reviewer can send a filtered view as a link."""
     flagged = [c for c in report["checks"] if c["status"] != "pass"]
+    flagged.sort(key=lambda c: (not c["blocking"], c["status"] != "warn", c["id"]))
+    parts = _head_html(report) + _summary_html(report) + _contents_html(flagged)
+    parts += _filters_html(report, flagged)
     parts.append(f'<h2 id="flagged">Failed and warned checks ({len(flagged)})</h2>')
     if not flagged:
         parts.append("<p>None.</p>")
-    for c in sorted(flagged, key=lambda c: (not c["blocking"], c["status"] != "warn", c["id"])):
-        parts += _check_html(c, crops)
+    for c in flagged:
+        parts += _check_html(c, crops, pdf_href)
     parts += _accounting_html(report.get("glyph_accounting"))
     passed = [c for c in report["checks"] if c["status"] == "pass"]
     parts.append(f'<h2 id="passed">Passed checks ({len(passed)})</h2><ul>')
@@ -96,6 +141,13 @@ def render_html(report: dict, crops: dict[tuple, str]) -> str:
     parts.append("</ul>")
     parts.append(f"<script>{SCRIPT}</script></body></html>")
     return "\n".join(parts) + "\n"
+
+
+def pdf_href(pdf: Path | None, report_folder: Path) -> str | None:
+    """A link from the report's folder to its source PDF (pages as #page=N), if at hand."""
+    if pdf is None or not Path(pdf).is_file():
+        return None
+    return Path(os.path.relpath(Path(pdf).resolve(), report_folder.resolve())).as_posix()
 
 
 def _head_html(report: dict) -> list[str]:
@@ -116,6 +168,7 @@ def _head_html(report: dict) -> list[str]:
 
 def _summary_html(report: dict) -> list[str]:
     s = report["summary"]
+    review = s.get("review") or {}
     parts = [
         '<h2 id="summary">Summary</h2>',
         "<table><tr><th>dataset</th><th>rows</th><th>quarantined</th></tr>",
@@ -128,8 +181,14 @@ def _summary_html(report: dict) -> list[str]:
     parts.append(
         f"<p>Checks: <strong>{s['checks']}</strong> — passed {s['passed']}, warned {s['warned']}, "
         f"failed {s['failed']}, not run {s['not_run']}; {s['errors']} error(s) and "
-        f"{s['warnings']} warning(s) to review.</p>"
+        f'{s["warnings"]} warning(s): <strong id="open-cases">{review.get("open", s["cases"])} open</strong>, '
+        f"{review.get('accepted', 0)} accepted by a reviewer.</p>"
     )
+    if review.get("accepted_errors"):
+        parts.append(
+            f'<p class="accepted-errors">{review["accepted_errors"]} accepted error(s) still '
+            "block publishing without --allow-errors.</p>"
+        )
     if report["quarantine"]:
         parts.append("<p>Quarantined rows (failed a schema check, kept out of curated/):</p><ul>")
         for _name, q in sorted(report["quarantine"].items()):
@@ -140,8 +199,25 @@ def _summary_html(report: dict) -> list[str]:
     return parts
 
 
-def _filters_html(report: dict) -> list[str]:
+def _contents_html(flagged: list[dict]) -> list[str]:
+    if not flagged:
+        return []
+    parts = ['<nav id="contents"><h2>Contents</h2><ul>']
+    for c in flagged:
+        counts = f"{c.get('open', c['count'])} open, {c.get('accepted', 0)} accepted"
+        parts.append(
+            f'<li data-check="{_e(c["id"])}"><a href="#{_e(_anchor(c["id"]))}"><code>{_e(c["id"])}</code></a> '
+            f'<span class="sev">{_e(c["status"].replace("_", " "))}</span> {_e(counts)}</li>'
+        )
+    parts.append("</ul></nav>")
+    return parts
+
+
+def _filters_html(report: dict, flagged: list[dict]) -> list[str]:
     datasets = sorted({d for c in report["checks"] for d in c["datasets"]})
+    sections = sorted(
+        {_section(case) for c in flagged for case in c["cases"]} - {""}, key=_section_order
+    )
     parts = ['<div class="filters"><strong>Show:</strong> ']
     for sev in (s.value for s in Severity):
         parts.append(
@@ -152,36 +228,101 @@ def _filters_html(report: dict) -> list[str]:
         parts.append(
             f'<label><input type="checkbox" data-filter="dataset" value="{_e(d)}" checked> {_e(d)}</label>'
         )
-    parts.append("</div>")
+    parts.append(' | <label>section <select data-filter="section"><option value="">all</option>')
+    parts += [f'<option value="{_e(s)}">{_e(s)}</option>' for s in sections]
+    parts.append(
+        '</select></label> <label>check <select data-filter="check"><option value="">all</option>'
+    )
+    parts += [f'<option value="{_e(c["id"])}">{_e(c["id"])}</option>' for c in flagged]
+    parts.append(
+        '</select></label> | <label><input type="checkbox" data-filter="accepted" checked> '
+        "accepted cases</label></div>"
+    )
     return parts
 
 
-def _check_html(c: dict, crops: dict[tuple, str]) -> list[str]:
+def _check_html(c: dict, crops: dict[tuple, str], href: str | None) -> list[str]:
+    counts = f"{c.get('open', c['count'])} open, {c.get('accepted', 0)} accepted"
     parts = [
-        f'<section class="check {_e(c["status"])}{" blocking" if c["blocking"] else ""}" data-severity="{_e(c["severity"])}" data-datasets="{_e(" ".join(c["datasets"]))}">'
-        f'<h3><span class="sev">{_e(c["status"].replace("_", " "))}</span> <code>{_e(c["id"])}</code> — {_e(c["description"])} ({c["count"]})</h3>'
+        f'<section id="{_e(_anchor(c["id"]))}" class="check {_e(c["status"])}{" blocking" if c["blocking"] else ""}" '
+        f'data-check="{_e(c["id"])}" data-severity="{_e(c["severity"])}" data-datasets="{_e(" ".join(c["datasets"]))}">'
+        f'<h3><span class="sev">{_e(c["status"].replace("_", " "))}</span> <code>{_e(c["id"])}</code> — {_e(c["description"])} ({_e(counts)})</h3>'
         f'<div class="where">{_e(c["kind"])} check</div>'
     ]
     if c["not_run_reason"]:
         blocking = " — this blocks publishing" if c["blocking"] else ""
         parts.append(f"<p>Not run: {_e(c['not_run_reason'])}{_e(blocking)}</p>")
     for case in c["cases"]:
-        where = []
-        if case["page"] is not None:
-            printed = (
-                f"printed page {case['printed_page']}, " if case["printed_page"] is not None else ""
-            )
-            where.append(f"{printed}PDF page {case['page']}")
-        if case["dataset"]:
-            where.append(f"dataset {case['dataset']}")
-        parts.append(
-            f'<div class="case"><div>{_e(case["message"])}</div><div class="where">{_e("; ".join(where))}</div>'
-        )
-        key = (case["page"], tuple(case["bbox"])) if case["page"] and case["bbox"] else None
-        if key in crops:
-            parts.append(
-                f'<img alt="PDF page {_e(case["page"])} around the record" src="{crops[key]}">'
-            )
-        parts.append("</div>")
+        parts += _case_html(case, crops, href)
     parts.append("</section>")
     return parts
+
+
+def _case_html(case: dict, crops: dict[tuple, str], href: str | None) -> list[str]:
+    review = case.get("review") or {"status": "open"}
+    state = review["status"]
+    facts = [f"dataset {case['dataset']}"] if case["dataset"] else []
+    if case.get("key"):
+        facts.append(str(case["key"]))
+    parts = [
+        f'<div class="case {_e(state)}" id="case-{_e(case.get("id", ""))}" data-review="{_e(state)}" '
+        f'data-section="{_e(_section(case))}">',
+        f'<div class="case-head"><code class="case-id">{_e(case.get("id", ""))}</code> {_review_html(review)}</div>',
+        f"<div>{_e(case['message'])}</div>",
+        f'<div class="where">{_e("; ".join(facts))}</div>',
+    ]
+    if case.get("observed") is not None or case.get("expected") is not None:
+        parts.append(
+            f'<div class="values">read here <mark>{_e(_shown(case.get("observed")))}</mark> · '
+            f"the other place or the rule gives <mark>{_e(_shown(case.get('expected')))}</mark></div>"
+        )
+    places = [("here", case)] + ([("other place", case["other"])] if case.get("other") else [])
+    parts.append('<div class="places">')
+    for label, place in places:
+        parts.append(_place_html(label, place, crops, href))
+    parts.append("</div></div>")
+    return parts
+
+
+def _place_html(label: str, place: dict, crops: dict[tuple, str], href: str | None) -> str:
+    page, printed = place.get("page"), place.get("printed_page")
+    if page is None:
+        return ""
+    where = (f"printed page {printed}, " if printed is not None else "") + f"PDF page {page}"
+    link = f'<a href="{_e(href)}#page={page}">{_e(where)}</a>' if href else _e(where)
+    key = place_key(place)
+    image = (
+        f'<img alt="PDF page {_e(page)} around the record" src="{crops[key]}">'
+        if key in crops
+        else ""
+    )
+    return f'<figure class="place"><figcaption>{_e(label)}: {link}</figcaption>{image}</figure>'
+
+
+def _review_html(review: dict) -> str:
+    if review.get("status") != "accepted":
+        return '<span class="review open">open</span>'
+    who = f"accepted by {review.get('by') or '?'} on {str(review.get('at') or '?')[:10]}"
+    return f'<span class="review accepted">{_e(who)}: {_e(review.get("note"))}</span>'
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "(none)"
+    return "(blank)" if value is None else str(value)
+
+
+_SECTION = re.compile(r"section (\d+(?:-\d+)*)")
+
+
+def _section(case: dict) -> str:
+    m = _SECTION.search(str(case.get("key") or "")) or _SECTION.search(str(case.get("message")))
+    return m.group(1) if m else ""
+
+
+def _section_order(section: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in section.split("-"))
+
+
+def _anchor(check_id: str) -> str:
+    return "check-" + re.sub(r"[^A-Za-z0-9_-]", "-", check_id)

@@ -14,6 +14,7 @@ from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report, prepare_page
 from pipeline.extract.source import DEFAULT_LIMITS, Limits
 from pipeline.faults import fault_point
+from pipeline.joins import add_join_columns
 from pipeline.records import (
     card_rows,
     index_rows,
@@ -67,14 +68,16 @@ def extract_document(doc: Document) -> tuple[dict[str, pd.DataFrame], Extraction
     )
     statistics, figures = statistics_rows(ex.statistics, fy, ex.printed)
     ex.facts.findings += row_findings
-    frames = {
-        "program_cards": cards,
-        "indicators": indicators,
-        "programs": programs,
-        "program_totals": totals,
-        "program_index": index,
-        "statistics": statistics,
-        "figures": figures,
-        "narrative": narrative_rows(ex.narrative, fy, ex.printed),
-    }
+    frames = add_join_columns(
+        {
+            "program_cards": cards,
+            "indicators": indicators,
+            "programs": programs,
+            "program_totals": totals,
+            "program_index": index,
+            "statistics": statistics,
+            "figures": figures,
+            "narrative": narrative_rows(ex.narrative, fy, ex.printed),
+        }
+    )
     return frames, ex.facts, ex.release

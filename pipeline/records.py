@@ -17,7 +17,16 @@ from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
 from pipeline.extract.statistics import StatisticsExtraction
 from pipeline.findings import Finding
 from pipeline.normalize.era import ERA_LETTER, era_to_year, parse_period, parse_year_label
-from pipeline.normalize.text import SIMILARITY, is_repost, name_similarity, nfkc, program_key
+from pipeline.normalize.text import (
+    SIMILARITY,
+    clean_text,
+    is_repost,
+    name_similarity,
+    nfkc,
+    program_key,
+    with_raw,
+    with_raw_list,
+)
 from pipeline.normalize.values import parse_number, parse_value
 from schemas.common import columns
 from schemas.vocabulary import ListMatch
@@ -30,6 +39,31 @@ INDEX_COLUMNS = columns(schemas.ProgramIndex)
 STAT_COLUMNS = columns(schemas.Statistics)
 FIGURE_COLUMNS = columns(schemas.Figures)
 NARRATIVE_COLUMNS = columns(schemas.Narrative)
+
+
+_NOTE = re.compile(r"^(.*?)\s*[(（]([^()（）]+)[)）]$")
+
+
+def _departments(entries: list[str]) -> dict:
+    """The 担当課等 entries as departments, and what is printed in brackets with them (a
+    regional office: "(中南地域県民局)", on its own line or after the name) as their note,
+    as the cards give it: budget by department then adds up."""
+    departments: list[str] = []
+    notes: list[str] = []
+    for entry in entries:
+        m = _NOTE.match(entry.strip())
+        if m is None:
+            departments.append(entry)
+            continue
+        if m.group(1):
+            departments.append(m.group(1))
+        notes.append(m.group(2).strip())
+    clean = [clean_text(d) for d in departments]
+    return {
+        "departments": clean,
+        "departments_raw": list(entries) if clean != list(entries) else None,
+        "department_note": clean_text("、".join(notes)) if notes else None,
+    }
 
 
 def where(
@@ -75,7 +109,7 @@ def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
                 "policy_nos": list(c.policy_nos),
                 "card_no": c.card_no,
                 "program_key": program_key(c.program_name),
-                "program_name": c.program_name,
+                **with_raw("program_name", c.program_name),
                 "title_lines": list(c.title_lines) if len(c.title_lines) > 1 else [],
                 "is_repost": is_repost(c.program_name),
                 "budget_kyen": c.budget_kyen,
@@ -83,9 +117,10 @@ def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
                 "budget_note": c.budget_note,
                 "overview": "\n".join(c.overview),
                 "results": "\n".join(c.results),
-                "department": first.department if first else None,
-                "group": first.group if first else None,
-                "department_note": first.note if first else None,
+                # As printed in department_line.
+                "department": clean_text(first.department) if first else None,
+                "group": clean_text(first.group) if first and first.group else None,
+                "department_note": clean_text(first.note) if first and first.note else None,
                 "additional_departments": [
                     " ".join(x for x in (d.department, d.group) if x) for d in c.departments[1:]
                 ],
@@ -122,7 +157,7 @@ def indicator_rows(
                 "section": c.section,
                 "card_no": c.card_no,
                 "program_key": program_key(c.program_name),
-                "program_name": c.program_name,
+                **with_raw("program_name", c.program_name),
                 "table_no": t_no,
             }
             for r_no, indicator, inherited, row in _labelled_rows(table, where_t, findings):
@@ -132,7 +167,7 @@ def indicator_rows(
                         {
                             **card,
                             "row_no": r_no,
-                            "indicator": indicator,
+                            **with_raw("indicator", indicator),
                             "indicator_inherited": inherited,
                             "period_label": label,
                             "period_year": year,
@@ -197,7 +232,7 @@ def program_rows(
                     "kind": row.kind,
                     "section": None,
                     "policy_no": row.policy_no,
-                    "label": row.name,
+                    **with_raw("label", row.name),
                     **money,
                     **place,
                 }
@@ -209,9 +244,9 @@ def program_rows(
                 "fiscal_year": fiscal_year,
                 "row_no": len(programs) + 1,
                 "policy_no": row.policy_no,
-                "measure": row.measure,
+                **with_raw("measure", row.measure),
                 "program_key": program_key(row.name),
-                "program_name": row.name,
+                **with_raw("program_name", row.name),
                 "is_repost": is_repost(row.name),
                 "is_new": row.is_new,
                 "is_priority": row.is_priority,
@@ -222,7 +257,7 @@ def program_rows(
                 "period_start_year": period.start if period else None,
                 "period_end_year": period.end if period else None,
                 "foundation_support": row.foundation,
-                "departments": list(row.departments),
+                **_departments(row.departments),
                 "measure_continued": row.measure_continued,
                 **place,
             }
@@ -269,6 +304,7 @@ def index_rows(
                     "section": ix.section,
                     "policy_no": None,
                     "label": "小計",
+                    "label_raw": None,
                     "budget_kyen": ix.subtotal,
                     "national_kyen": None,
                     "other_kyen": None,
@@ -290,11 +326,11 @@ def index_rows(
                     "section": ix.section,
                     "no": r.no,
                     "program_key": program_key(r.name),
-                    "program_name": r.name,
+                    **with_raw("program_name", r.name),
                     "budget_kyen": r.budget,
                     "budget_raw": r.budget_raw,
                     "is_new": r.is_new,
-                    "departments": list(r.departments),
+                    **_departments(r.departments),
                     "listed_page": r.listed_page,
                     "policy_nos": policies,
                     "program_list_key": match,
@@ -360,9 +396,9 @@ def statistics_rows(
                         "table_id": t.table_id,
                         "caption": t.caption,
                         "row_no": r_no,
-                        "row_label": label,
+                        **with_raw("row_label", label),
                         "col_no": j,
-                        "column_path": list(path),
+                        **with_raw_list("column_path", list(path)),
                         "value_raw": row[j],
                         "value": value,
                         "unit": unit.group(1) if unit else None,

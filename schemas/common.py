@@ -10,6 +10,11 @@ import pyarrow as pa_arrow
 from pandera.typing import Series
 
 PARTITION = "fiscal_year"
+# Said of a cleaned text column (pipeline.normalize.text.clean_text).
+CLEAN = (
+    " (clean: full-width letters, digits and brackets folded, spacing normalised; as printed"
+    " in the _raw column beside it)"
+)
 
 
 class Provenance(pa.DataFrameModel):

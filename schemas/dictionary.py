@@ -31,6 +31,13 @@ def data_dictionary() -> str:
         "releases and is one file, rebuilt after each run. Loading with `pipeline.load()` joins",
         "`program_id` from the crosswalk onto every dataset that has `program_key`.",
         "",
+        "How to join: every program dataset (`program_cards`, `indicators`, `programs`,",
+        '`program_totals`, `program_index`) carries `fiscal_year`, `section` (as printed: "6-7" for',
+        "the section ⑥ and ⑦ share), `policy_nos` (the policies a row belongs to) and `policy_no`",
+        "(where it belongs to exactly one), and the program datasets `program_key` (name",
+        "normalised, no (再掲)). Cards and indicators join on `fiscal_year, section, card_no`; a",
+        "program across datasets on `fiscal_year, program_key`; across years on `program_id`.",
+        "",
     ]
     entries = [(n, DATASETS[n], MODULES[n], True) for n in DATASETS]
     entries += [(n, CROSS_RELEASE[n], CROSS_RELEASE_MODULES[n], False) for n in CROSS_RELEASE]

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import Provenance
+from schemas.common import CLEAN, INT16, Int16List, Provenance
 from schemas.program_cards import SECTION_PATTERN
 from schemas.vocabulary import Qualifier, ValueStatus
 
@@ -28,11 +28,25 @@ class Indicators(Provenance):
         str_matches=SECTION_PATTERN, description="Policy section of the card"
     )
     card_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Card number within its section")
+    policy_nos: Series[Int16List] = pa.Field(
+        description="Policy numbers (①…⑧) the row belongs to: the join vocabulary of every program dataset"
+    )
+    policy_no: Series[pd.Int64Dtype] = pa.Field(
+        metadata=INT16,
+        nullable=True,
+        ge=1,
+        le=20,
+        description="The policy, when the row belongs to exactly one (null under a shared section such as 6-7)",
+    )
     program_key: Series[str] = pa.Field(
         str_length={"min_value": 1},
         description="Join key of the card's program (see program_cards)",
     )
     program_name: Series[str] = pa.Field(description="Program name of the card")
+    program_name_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="program_name as printed, where that differs from program_name; else null",
+    )
     table_no: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Indicator table number within the card (1-based)"
     )
@@ -40,7 +54,12 @@ class Indicators(Provenance):
         ge=1, description="Row number within the table (1-based, header excluded)"
     )
     indicator: Series[str] = pa.Field(
-        str_length={"min_value": 1}, description='項目名; a two-level label is "parent sub-label"'
+        str_length={"min_value": 1},
+        description='項目名; a two-level label is "parent sub-label"' + CLEAN,
+    )
+    indicator_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="indicator as printed, where that differs from indicator; else null",
     )
     indicator_inherited: Series[pd.BooleanDtype] = pa.Field(
         description="The 項目名 cell was empty; the label was carried down from the row above (a further measure of it)"

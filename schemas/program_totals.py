@@ -7,7 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import INT16, INT64, Provenance
+from schemas.common import CLEAN, INT16, INT64, Int16List, Provenance
 
 KINDS = ["subtotal", "subtotal_incl_repost", "total", "index_subtotal"]
 
@@ -21,16 +21,23 @@ class ProgramTotals(Provenance):
         description="subtotal (小計: rows of the policy without re-listed ones) | subtotal_incl_repost (〃(再掲含む。): all rows) | total (合計) | index_subtotal (小計 of a section's 【基本方針事業一覧】)",
     )
     section: Series[pd.StringDtype] = pa.Field(
-        nullable=True, description="Section of an index subtotal"
+        nullable=True,
+        description="Section of the row: an index subtotal's, or the section covering a subtotal's policy; null for the total",
     )
     policy_no: Series[pd.Int64Dtype] = pa.Field(
         metadata=INT16,
         nullable=True,
         ge=1,
         le=20,
-        description="Policy of a subtotal; null for the total",
+        description="Policy of a subtotal (an index subtotal's when its section covers one policy); null for the total",
     )
-    label: Series[str] = pa.Field(description="The row's label as printed")
+    policy_nos: Series[Int16List] = pa.Field(
+        description="Policy numbers (①…⑧) the row belongs to: the join vocabulary of every program dataset"
+    )
+    label: Series[str] = pa.Field(description="The row's label" + CLEAN)
+    label_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="label as printed, where that differs from label; else null"
+    )
     budget_kyen: Series[pd.Int64Dtype] = pa.Field(
         metadata=INT64, nullable=True, ge=0, description="事業費 in 千円"
     )

@@ -6,7 +6,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import INT16, INT64, Provenance, StrList
+from schemas.common import CLEAN, INT16, INT64, Int16List, Provenance, StrList
+from schemas.program_cards import SECTION_PATTERN
 
 
 class Programs(Provenance):
@@ -19,16 +20,29 @@ class Programs(Provenance):
     policy_no: Series[pd.Int64Dtype] = pa.Field(
         metadata=INT16, ge=1, le=20, description="Policy (①…⑧) whose band the row is under"
     )
+    section: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        str_matches=SECTION_PATTERN,
+        description='Policy section whose cards and index cover the policy ("6-7" for ⑥ and ⑦); null when none does',
+    )
+    policy_nos: Series[Int16List] = pa.Field(
+        description="Policy numbers (①…⑧) the row belongs to: the join vocabulary of every program dataset"
+    )
     measure: Series[pd.StringDtype] = pa.Field(
         nullable=True,
         description="施策: the measure the program serves (merged cell over its programs)",
+    )
+    measure_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="measure as printed, where that differs from measure; else null"
     )
     program_key: Series[str] = pa.Field(
         str_length={"min_value": 1},
         description="Join key: name NFKC-normalized, no spaces, no trailing (再掲)",
     )
-    program_name: Series[str] = pa.Field(
-        str_length={"min_value": 1}, description="事業名 as printed"
+    program_name: Series[str] = pa.Field(str_length={"min_value": 1}, description="事業名" + CLEAN)
+    program_name_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="program_name as printed, where that differs from program_name; else null",
     )
     is_repost: Series[pd.BooleanDtype] = pa.Field(
         description="Row re-lists a program of another policy: (再掲)"
@@ -84,7 +98,16 @@ class Programs(Provenance):
         description="21財団への補助・委託: ○, or △ for part of the budget, as printed",
     )
     departments: Series[StrList] = pa.Field(
-        description="担当課等 entries, one per printed department line"
+        description="担当課等 entries, one per printed department (a bracketed note is in department_note)"
+    )
+    departments_raw: Series[StrList] = pa.Field(
+        nullable=True,
+        description="departments as printed, where that differs from departments; else null",
+    )
+    department_note: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="What the 担当課等 cell prints in brackets (a regional office, e.g. 中南地域県民局), "
+        "as program_cards' department_note; several joined with 、",
     )
     measure_continued: Series[pd.BooleanDtype] = pa.Field(
         description="The measure cell was split by a page break; its text is carried from the previous page"

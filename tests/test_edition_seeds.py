@@ -34,14 +34,15 @@ def _check_cards(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
         assert list(got["card_no"]) == [c.no for c in s.cards], where
         for (_, row), spec, truth in zip(got.iterrows(), s.cards, s.truth, strict=True):
             at = f"{where} section {s.no} card {spec.no}"
-            assert row["program_name"] == spec.name, at
+            assert _p(row["program_name"], row["program_name_raw"]) == spec.name, at
             assert row["budget_kyen"] == truth["budget"] or pd.isna(row["budget_kyen"]), at
             assert row["overview"].split("\n") == spec.overview, at
             assert row["results"].split("\n") == spec.results, at
             assert row["printed_page"] == landed.cards[(s.no, spec.no)], at
             mine = indicators[(indicators["section"] == s.key) & (indicators["card_no"] == spec.no)]
             got_rows = [
-                ("" if g["indicator_inherited"].iloc[0] else g["indicator"].iloc[0],
+                ("" if g["indicator_inherited"].iloc[0]
+                 else _p(g["indicator"].iloc[0], g["indicator_raw"].iloc[0]),
                  list(g["value_raw"]))
                 for _, g in mine.groupby(["table_no", "row_no"], sort=True)
             ]  # fmt: skip
@@ -54,8 +55,9 @@ def _check_index(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
     for s in ed.sections:
         rows = index[index["section"] == s.key].sort_values("no")
         got = [
-            (r.no, r.program_name, None if pd.isna(r.budget_kyen) else r.budget_kyen, r.is_new,
-             list(r.departments), r.listed_page, list(r.policy_nos))
+            (r.no, _p(r.program_name, r.program_name_raw),
+             None if pd.isna(r.budget_kyen) else r.budget_kyen, r.is_new,
+             list(_p(r.departments, r.departments_raw)), r.listed_page, list(r.policy_nos))
             for r in rows.itertuples()
         ]  # fmt: skip
         want = [
@@ -75,6 +77,11 @@ def _check_index(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
         assert list(sub["budget_kyen"]) == [s.subtotal], (where, s.no)
 
 
+def _p(clean: object, raw: object) -> object:
+    """The text as printed: the *_raw column where cleaning changed it."""
+    return raw if isinstance(raw, (str, list, tuple)) or hasattr(raw, "tolist") else clean
+
+
 def _value(v: object) -> object:
     if isinstance(v, (list, tuple)) or hasattr(v, "tolist"):
         return list(v)
@@ -84,10 +91,12 @@ def _value(v: object) -> object:
 def _check_program_list(where: str, ed: Edition, frames: dict) -> None:
     programs = frames["programs"].sort_values("row_no")
     got = [
-        (_value(r.policy_no), _value(r.measure), r.program_name, bool(r.is_new),
+        (_value(r.policy_no), _value(_p(r.measure, r.measure_raw)),
+         _p(r.program_name, r.program_name_raw), bool(r.is_new),
          bool(r.is_priority), bool(r.has_key_result), _value(r.budget_kyen),
          _value(r.national_kyen), _value(r.other_kyen), _value(r.general_kyen),
-         _value(r.period_raw), _value(r.foundation_support), list(r.departments), bool(r.is_repost))
+         _value(r.period_raw), _value(r.foundation_support),
+         list(_p(r.departments, r.departments_raw)), bool(r.is_repost))
         for r in programs.itertuples()
     ]  # fmt: skip
     want = [
@@ -100,7 +109,7 @@ def _check_program_list(where: str, ed: Edition, frames: dict) -> None:
     totals = frames["program_totals"]
     totals = totals[totals["kind"] != "index_subtotal"].sort_values(["source_page", "bbox_top"])
     got_totals = [
-        (t.kind, _value(t.policy_no), t.label, _value(t.budget_kyen), _value(t.national_kyen),
+        (t.kind, _value(t.policy_no), _p(t.label, t.label_raw), _value(t.budget_kyen), _value(t.national_kyen),
          _value(t.other_kyen), _value(t.general_kyen))
         for t in totals.itertuples()
     ]  # fmt: skip
@@ -144,7 +153,13 @@ def _check_statistics(where: str, ed: Edition, frames: dict, landed: Landed) -> 
         at = f"{where} {table_id}"
         assert set(mine["caption"]) == {t["caption"]}, at
         cells = [
-            (r.row_no, r.col_no, r.row_label, r.value_raw, [squash(x) for x in r.column_path])
+            (
+                r.row_no,
+                r.col_no,
+                _p(r.row_label, r.row_label_raw),
+                r.value_raw,
+                [squash(x) for x in r.column_path],
+            )
             for r in mine.sort_values(["row_no", "col_no"]).itertuples()
         ]
         paths = header_paths(t["header_rows"])

@@ -70,3 +70,52 @@ def test_export_refuses_what_it_cannot_write(curated, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="one dataset"):
         export(["indicators", "programs"], "csv", tmp_path / "x.csv", out=out)
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_every_program_dataset_carries_the_join_vocabulary(curated) -> None:
+    _, out, _ = curated
+    frames = {n: load(n, out=out) for n in ("program_cards", "indicators", "programs", "program_totals", "program_index")}  # fmt: skip
+    for name, df in frames.items():
+        assert {"fiscal_year", "section", "policy_nos", "policy_no"} <= set(df.columns), name
+    cards, programs = frames["program_cards"], frames["programs"]
+    covered = {
+        int(p): s for s, ps in zip(cards["section"], cards["policy_nos"], strict=True) for p in ps
+    }
+    # A program list row names its section as the cards do ("6-7" for ⑥ and ⑦).
+    assert [covered.get(int(p)) for p in programs["policy_no"]] == list(programs["section"])
+    assert "6-7" in set(programs["section"]) and [list(p) for p in programs["policy_nos"]] == [
+        [int(p)] for p in programs["policy_no"]
+    ]
+    # One policy: policy_no; a shared section: null, and policy_nos names both.
+    for df in (cards, frames["program_index"]):
+        for policies, one in zip(df["policy_nos"], df["policy_no"], strict=True):
+            assert (pd.isna(one) and len(policies) > 1) or [int(one)] == list(policies)
+    # Indicators carry their card's policies; totals both names.
+    ind = frames["indicators"].merge(
+        cards[["section", "card_no", "policy_nos"]], on=["section", "card_no"]
+    )
+    assert all(
+        list(a) == list(b) for a, b in zip(ind["policy_nos_x"], ind["policy_nos_y"], strict=True)
+    )
+    totals = frames["program_totals"]
+    shared = totals[(totals["kind"] == "index_subtotal") & (totals["section"] == "6-7")]
+    assert len(shared) == 1 and list(shared["policy_nos"].iloc[0]) == [6, 7]
+    assert shared["policy_no"].isna().all()
+    subtotals = totals[totals["kind"] == "subtotal"]
+    assert subtotals["section"].notna().all() and subtotals["policy_no"].notna().all()
+    grand = totals[totals["kind"] == "total"]
+    assert grand["section"].isna().all() and [list(p) for p in grand["policy_nos"]] == [[]]
+
+
+def test_bracketed_regional_offices_are_department_notes_not_departments(curated) -> None:
+    _, out, _ = curated
+    for name in ("programs", "program_index"):
+        df = load(name, out=out)
+        entries = [d for ds in df["departments"] for d in ds]
+        assert entries and not [d for d in entries if d.startswith(("(", "（"))], name
+        noted = df[df["department_note"].notna()]
+        assert "中南地域県民局" in set(noted["department_note"]), name
+        assert all("労政・能力開発課" in list(ds) for ds in noted["departments"]), name
+    # As the cards give it.
+    cards = load("program_cards", out=out)
+    assert "中南地域県民局" in set(cards["department_note"].dropna())

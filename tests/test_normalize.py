@@ -287,3 +287,26 @@ def test_unreadable_periods(raw: str) -> None:
 
     p = parse_period(raw)
     assert p is None or (raw == "H2-" and p.open_ended)
+
+
+@pytest.mark.parametrize(
+    ("printed", "clean"),
+    [
+        ("「みんなで子ども・子育てを応援！」推進事業", "「みんなで子ども・子育てを応援!」推進事業"),
+        ("年少 (0-14歳)", "年少(0-14歳)"),  # spaced like 生産年齢(15-64歳)
+        ("（再掲）", "(再掲)"),
+        ("ＩＴ 人財　確保", "IT人財確保"),
+        ("Aomori  Bank", "Aomori Bank"),  # a space between two words stays, once
+        ("ｶﾞｲﾄﾞ事業", "ガイド事業"),  # half-width kana, voiced marks joined
+        ("①事業 ②事業", "①事業②事業"),  # circled numbers stay as printed
+    ],
+)
+def test_clean_text_gives_one_spelling_and_keeps_the_printed_one(printed: str, clean: str) -> None:
+    from pipeline.normalize.text import clean_text, with_raw
+
+    assert clean_text(printed) == clean
+    assert with_raw("name", printed) == {
+        "name": clean,
+        "name_raw": printed if printed != clean else None,
+    }
+    assert with_raw("name", clean) == {"name": clean, "name_raw": None}

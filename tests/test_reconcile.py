@@ -195,7 +195,8 @@ def alter_program_list_in_index(fr):
 def alter_repost_marker(fr):
     # The samples print both widths; printing one way only passes.
     for name in ("programs", "program_index", "program_cards"):
-        fr[name]["program_name"] = fr[name]["program_name"].str.replace("（再掲）", "(再掲)")
+        for col in ("program_name", "program_name_raw"):  # the check reads the printed width
+            fr[name][col] = fr[name][col].str.replace("（再掲）", "(再掲)")
 
 
 ALTERATIONS = {

@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.crosswalk import build_crosswalk
 from pipeline.load import load
+from pipeline.normalize.text import clean_text
 from schemas.dictionary import data_dictionary
 from tests.conftest import EDITIONS, ROOT, load_truth
 
@@ -120,7 +121,7 @@ def test_load_both_years_and_follow_programs_by_id(workspace: Path) -> None:
     assert len(in_both) >= 100
     own = programs[~programs["is_repost"]]
     for name in in_both:
-        rows = own[own["program_name"] == name]
+        rows = own[own["program_name"] == clean_text(name)]
         assert rows["program_id"].nunique() == 1, name  # same name → same id in both years
         by_year = {
             int(y): (None if pd.isna(b) else int(b))

@@ -141,6 +141,33 @@ def fold_width(text: str) -> str:
 
 
 _FOLD_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+_HALF_KANA = re.compile(r"[\uff61-\uff9f]+")
+# A space stays only between two ASCII letters or digits ("Aomori Bank"); beside Japanese
+# text or a bracket it is typesetting ("年少 (0-14歳)" is "年少(0-14歳)").
+_TYPESET_SPACE = re.compile(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])")
+
+
+def clean_text(text: str) -> str:
+    """One spelling for what the report prints several ways: full-width letters, digits
+    and brackets folded to ASCII, half-width kana to full-width, spaces collapsed and
+    dropped where they only space Japanese text; ①② and kanji stay as printed."""
+    t = _HALF_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), fold_width(text))
+    return _TYPESET_SPACE.sub("", " ".join(t.split()))
+
+
+def with_raw(name: str, printed: str | None) -> dict[str, str | None]:
+    """A text column cleaned, and beside it `<name>_raw`: as printed where that differs."""
+    if printed is None:
+        return {name: None, f"{name}_raw": None}
+    clean = clean_text(printed)
+    return {name: clean, f"{name}_raw": printed if printed != clean else None}
+
+
+def with_raw_list(name: str, printed: list[str]) -> dict[str, list[str] | None]:
+    clean = [clean_text(p) for p in printed]
+    return {name: clean, f"{name}_raw": list(printed) if clean != list(printed) else None}
+
+
 _WS = re.compile(r"\s+")
 _REPOST = re.compile(r"[(（]\s*再掲\s*[)）]\s*$")
 

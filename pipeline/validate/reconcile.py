@@ -28,6 +28,20 @@ def record_box(row: pd.Series | dict) -> tuple[float, float, float, float] | Non
     return tuple(float(x) for x in box) if any(box) else None  # type: ignore[return-value]
 
 
+def record_key(row: pd.Series | dict) -> str | None:
+    """The record a case concerns, named as a reviewer finds it in the PDF: a card by its
+    section and number, an index row by its No., a program list row by policy and program."""
+    if "card_no" in row:
+        return f"section {row['section']} card {row['card_no']}"
+    if "no" in row and "section" in row:
+        return f"section {row['section']} index No.{row['no']}"
+    if "program_key" in row and "policy_no" in row:
+        return f"policy {row['policy_no']} program {row['program_key']}"
+    if "kind" in row and "label" in row:
+        return f"{row['kind']} {row.get('section') or row.get('policy_no') or ''} {row['label']}".strip()
+    return None
+
+
 def _finding(
     check: str,
     message: str,
@@ -46,7 +60,7 @@ def _finding(
         message,
         page,
         record_box(row) if row is not None else None,
-        key=key,
+        key=key if key is not None or row is None else record_key(row),
         observed=observed,
         expected=expected,
         other=Place(int(other["source_page"]), record_box(other)) if other is not None else None,
@@ -248,6 +262,16 @@ def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
     return out
 
 
+def _note(row: dict) -> str:
+    note = row.get("department_note")
+    return "" if note is None or pd.isna(note) else squash(str(note))
+
+
+def _with_note(row: dict) -> list[str]:
+    note = _note(row)
+    return [*row["departments"], *([f"({row['department_note']})"] if note else [])]
+
+
 def _departments_key(values: Iterable[str]) -> list[str]:
     return [squash(v) for v in list(values)]
 
@@ -301,10 +325,11 @@ def _index_row_vs_list_row(r: dict, p: dict, where: str) -> list[Finding]:
         ),
         (
             "index.program_list_departments",
-            _departments_key(p["departments"]) != _departments_key(r["departments"]),
-            f"{where}: index {list(r['departments'])} vs program list {list(p['departments'])}",
-            list(r["departments"]),
-            list(p["departments"]),
+            _departments_key(p["departments"]) != _departments_key(r["departments"])
+            or _note(p) != _note(r),
+            f"{where}: index {_with_note(r)} vs program list {_with_note(p)}",
+            _with_note(r),
+            _with_note(p),
         ),
     ]
     key = f"section {r['section']} index No.{r['no']}"
@@ -360,7 +385,9 @@ def repost_marker_width(*frames: list[dict]) -> list[Finding]:
     half, full = [], []
     for rows in frames:
         for r in rows:
-            name = r["program_name"]
+            # The width as printed: the clean name folds every bracket to half-width.
+            raw = r.get("program_name_raw")
+            name = raw if isinstance(raw, str) else r["program_name"]
             if "(再掲)" in name:
                 half.append(r)
             elif "（再掲）" in name:

@@ -14,15 +14,10 @@ from pipeline.extract.release import Release
 from pipeline.extract.report import extract_report, prepare_page
 from pipeline.extract.source import DEFAULT_LIMITS, Limits
 from pipeline.faults import fault_point
+from pipeline.indicator_records import indicator_rows
 from pipeline.joins import add_join_columns
-from pipeline.records import (
-    card_rows,
-    index_rows,
-    indicator_rows,
-    narrative_rows,
-    program_rows,
-    statistics_rows,
-)
+from pipeline.records import card_rows, index_rows, program_rows
+from pipeline.text_records import narrative_rows, statistics_rows
 
 Progress = Callable[[str], None]
 

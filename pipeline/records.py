@@ -4,41 +4,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import pairwise
 
 import pandas as pd
 
 import schemas
 from pipeline.extract.cards import ProgramCard
 from pipeline.extract.index import ProgramIndex
-from pipeline.extract.indicator_tables import IndicatorRow, IndicatorTable
-from pipeline.extract.narrative import Block
 from pipeline.extract.program_list import KIND_PROGRAM, ProgramList
-from pipeline.extract.statistics import StatisticsExtraction
-from pipeline.findings import Finding
-from pipeline.normalize.era import ERA_LETTER, era_to_year, parse_period, parse_year_label
+from pipeline.normalize.era import parse_period
 from pipeline.normalize.text import (
     SIMILARITY,
     clean_text,
     is_repost,
     name_similarity,
-    nfkc,
     program_key,
     with_raw,
-    with_raw_list,
 )
-from pipeline.normalize.values import parse_number, parse_value
 from schemas.common import columns
 from schemas.vocabulary import ListMatch
 
 CARD_COLUMNS = columns(schemas.ProgramCards)
-INDICATOR_COLUMNS = columns(schemas.Indicators)
+
+
 PROGRAM_COLUMNS = columns(schemas.Programs)
+
+
 TOTAL_COLUMNS = columns(schemas.ProgramTotals)
+
+
 INDEX_COLUMNS = columns(schemas.ProgramIndex)
-STAT_COLUMNS = columns(schemas.Statistics)
-FIGURE_COLUMNS = columns(schemas.Figures)
-NARRATIVE_COLUMNS = columns(schemas.Narrative)
 
 
 _NOTE = re.compile(r"^(.*?)\s*[(（]([^()（）]+)[)）]$")
@@ -80,24 +74,6 @@ def where(
     }
 
 
-def period_years(
-    table: IndicatorTable, fiscal_year: int, era: str
-) -> tuple[list[int | None], bool]:
-    """Western year per period column and whether position had to decide.
-
-    Columns run oldest to newest and end with the report's year. When the
-    printed labels do not give strictly increasing years (a repeated "元年度",
-    an unreadable label), years are assigned by position from the report year.
-    """
-    labels = table.period_labels
-    parsed = [parse_year_label(lb, era) for lb in labels]
-    known = [y for y in parsed if y is not None]
-    if len(known) == len(parsed) and all(a < b for a, b in pairwise(known)):
-        return parsed, False
-    n = len(labels)
-    return [fiscal_year - (n - 1 - i) for i in range(n)], True
-
-
 def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
     rows = []
     for c in cards:
@@ -131,84 +107,6 @@ def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=CARD_COLUMNS)
-
-
-def indicator_rows(
-    cards: list[ProgramCard], fiscal_year: int, era: str, printed: dict[int, int | None]
-) -> tuple[pd.DataFrame, list[Finding]]:
-    rows: list[dict] = []
-    findings: list[Finding] = []
-    for c in cards:
-        for t_no, table in enumerate(c.tables, start=1):
-            years, inferred = period_years(table, fiscal_year, era)
-            where_t = f"section {c.section} card {c.card_no} table {t_no}"
-            if inferred:
-                findings.append(
-                    Finding(
-                        "indicator_header_years",
-                        f"{where_t}: header {table.period_labels} does not give increasing "
-                        f"years; read by position as {years}",
-                        table.page,
-                        table.bbox,
-                    )
-                )
-            card = {
-                "fiscal_year": fiscal_year,
-                "section": c.section,
-                "card_no": c.card_no,
-                "program_key": program_key(c.program_name),
-                **with_raw("program_name", c.program_name),
-                "table_no": t_no,
-            }
-            for r_no, indicator, inherited, row in _labelled_rows(table, where_t, findings):
-                for label, year, raw in zip(table.period_labels, years, row.values):
-                    v = parse_value(raw)
-                    rows.append(
-                        {
-                            **card,
-                            "row_no": r_no,
-                            **with_raw("indicator", indicator),
-                            "indicator_inherited": inherited,
-                            "period_label": label,
-                            "period_year": year,
-                            "period_year_inferred": inferred,
-                            "value_raw": raw,
-                            "value": v.value,
-                            "unit": v.unit,
-                            "qualifier": v.qualifier,
-                            "status": v.status,
-                            **where(row.page, row.bbox, printed),
-                        }
-                    )
-    return pd.DataFrame(rows, columns=INDICATOR_COLUMNS), findings
-
-
-def _labelled_rows(
-    table: IndicatorTable, where_t: str, findings: list[Finding]
-) -> list[tuple[int, str, bool, IndicatorRow]]:
-    """Each row with its indicator label: an empty label cell under a labelled row is a
-    further measure of that row (e.g. "4回" then "4大学"), carried down and reported."""
-    out = []
-    previous_label = None
-    for r_no, row in enumerate(table.rows, start=1):
-        indicator, inherited = row.label, False
-        if not indicator and previous_label:
-            indicator, inherited = previous_label, True
-            findings.append(
-                Finding(
-                    "indicator_label_inherited",
-                    f"{where_t} row {r_no}: empty 項目名 cell; "
-                    f"label taken from the row above ({previous_label!r})",
-                    row.page,
-                    row.bbox,
-                )
-            )
-        previous_label = indicator or previous_label
-        out.append((r_no, indicator, inherited, row))
-    return out
-
-
-# -- program list, totals, indexes ------------------------------------------------
 
 
 def program_rows(
@@ -340,103 +238,3 @@ def index_rows(
                 }
             )
     return pd.DataFrame(rows, columns=INDEX_COLUMNS), pd.DataFrame(totals, columns=TOTAL_COLUMNS)
-
-
-# -- statistics and figures ----------------------------------------------------------
-
-_ERA_WORD = re.compile(r"(昭和|平成|令和)|(?<![A-Za-z])([SHR])(?=\s*(?:元|\d))")
-_BARE_YEAR = re.compile(r"^(?:(昭和|平成|令和|[SHR])\s*)?(元|\d{1,2})\s*年?$")
-_UNIT = re.compile(r"[(（]\s*([^\d()（）\s]{1,4})\s*[)）]\s*$")
-
-
-def _era_in(text: str) -> str | None:
-    m = _ERA_WORD.search(nfkc(text or ""))
-    if not m:
-        return None
-    return m.group(1) or ERA_LETTER[m.group(2)]
-
-
-def _year_of(label: str, era: str | None) -> tuple[int | None, str | None]:
-    """(year, era in force after it) of a row or column label that names a year."""
-    text = _UNIT.sub("", nfkc(label)).strip()
-    m = _BARE_YEAR.match(text)
-    if not m:
-        return None, era
-    label_era = m.group(1)
-    if label_era:
-        era = ERA_LETTER.get(label_era, label_era)
-    if era is None:
-        return None, era
-    return era_to_year(era, m.group(2)), era
-
-
-def statistics_rows(
-    stats: StatisticsExtraction, fiscal_year: int, printed: dict[int, int | None]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = []
-    for t in stats.tables:
-        # Bare years ("24", "21") are read in the era the table itself names: in its
-        # labels as they run, else in its source, caption or notes.
-        era = _era_in(" ".join([t.source or "", t.caption, *t.notes]))
-        row_era = era
-        for r_no, row in enumerate(t.rows, start=1):
-            label = row[0] if row else ""
-            row_year, row_era = _year_of(label, row_era)
-            col_era = era
-            for j in range(1, len(row)):
-                path = t.header[j] if j < len(t.header) else []
-                col_year = None
-                if path:
-                    col_year, col_era = _year_of(path[-1], col_era)
-                unit = _UNIT.search(nfkc(path[-1])) if path else None
-                value = parse_number(row[j])
-                rows.append(
-                    {
-                        "fiscal_year": fiscal_year,
-                        "table_id": t.table_id,
-                        "caption": t.caption,
-                        "row_no": r_no,
-                        **with_raw("row_label", label),
-                        "col_no": j,
-                        **with_raw_list("column_path", list(path)),
-                        "value_raw": row[j],
-                        "value": value,
-                        "unit": unit.group(1) if unit else None,
-                        "reference_year": row_year if row_year is not None else col_year,
-                        "source_note": t.source,
-                        "notes": list(t.notes),
-                        **where(t.page, t.row_boxes[r_no - 1], printed),
-                    }
-                )
-    figures = [
-        {
-            "fiscal_year": fiscal_year,
-            "figure_no": i,
-            "number": f.number,
-            "caption": f.caption,
-            "source": f.source,
-            "notes": list(f.notes),
-            "unit_label": f.unit_label,
-            **where(f.page, f.bbox, printed),
-        }
-        for i, f in enumerate(stats.figures, start=1)
-    ]
-    return pd.DataFrame(rows, columns=STAT_COLUMNS), pd.DataFrame(figures, columns=FIGURE_COLUMNS)
-
-
-def narrative_rows(
-    blocks: list[Block], fiscal_year: int, printed: dict[int, int | None]
-) -> pd.DataFrame:
-    rows = [
-        {
-            "fiscal_year": fiscal_year,
-            "block_no": i,
-            "section_path": list(b.path),
-            "kind": b.kind,
-            "text": b.text,
-            "fiscal_year_ref": b.fiscal_year_ref,
-            **where(b.page, b.bbox, printed),
-        }
-        for i, b in enumerate(blocks, start=1)
-    ]
-    return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS)

@@ -73,7 +73,9 @@ class Indicators(Provenance):
     period_year_inferred: Series[pd.BooleanDtype] = pa.Field(
         description="period_year was set by column position because the printed header repeats or lacks a year"
     )
-    value_raw: Series[str] = pa.Field(description='Cell text verbatim ("" for an empty cell)')
+    value_raw: Series[str] = pa.Field(
+        description='Cell text verbatim ("" for an empty cell); of a part row, the part\'s text'
+    )
     value: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, description="Parsed number when the cell holds one quantity"
     )
@@ -89,7 +91,19 @@ class Indicators(Provenance):
     )
     status: Series[str] = pa.Field(
         isin=ValueStatus.values(),
-        description="reported | not_reported (—, blank) | not_held (中止, 実績なし) | multiple (two quantities in the cell) | text (words only)",
+        description="reported | not_reported (—, blank) | not_held (中止, 実績なし) | multiple (quantities in one cell that cannot be told apart) | text (words only)",
+    )
+    part_no: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        ge=1,
+        description="Of a cell printing several quantities (19名・4名, 68回 延258名): the part, 1-based, one row each; null for a whole cell",
+    )
+    part_label: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="What the part measures, where the label names the parts in order (入校者数・就職者数); else null",
+    )
+    cell_raw: Series[pd.StringDtype] = pa.Field(
+        nullable=True, description="Of a part row, the whole cell as printed; null for a whole cell"
     )
 
     @pa.dataframe_check(name="value_only_when_reported")
@@ -118,7 +132,8 @@ class Indicators(Provenance):
             "row_no",
             "period_label",
             "period_year",
+            "part_no",
         ]
 
 
-SORT_KEYS = ["section", "card_no", "table_no", "row_no", "period_year", "period_label"]
+SORT_KEYS = ["section", "card_no", "table_no", "row_no", "period_year", "period_label", "part_no"]

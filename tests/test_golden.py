@@ -115,6 +115,10 @@ def test_every_indicator_cell(curated) -> None:
         got.loc[printed, "indicator"] == got.loc[printed, "indicator_raw"].map(clean_text)
     ).all()
     got = got.assign(indicator=got["indicator_raw"].where(printed, got["indicator"]))
+    # A cell split into parts is one cell of the table: its first part, with the whole text.
+    split = got["part_no"].notna()
+    got = got[~split | (got["part_no"] == 1)]
+    got = got.assign(value_raw=got["cell_raw"].where(got["part_no"].notna(), got["value_raw"]))
     cols = [
         "section",
         "card_no",
@@ -151,6 +155,9 @@ def test_every_indicator_value_parse(curated) -> None:
     got = load("indicators", out=out)
     seen = {}
     for r in got.itertuples(index=False):
+        if not pd.isna(r.part_no):  # a part of a cell: the cell as a whole holds several
+            seen[r.cell_raw] = [None, None, None, "multiple"]
+            continue
         seen[r.value_raw] = [
             None if pd.isna(r.value) else float(r.value),
             None if pd.isna(r.unit) else r.unit,
@@ -158,6 +165,37 @@ def test_every_indicator_value_parse(curated) -> None:
             r.status,
         ]
     assert seen == golden
+
+
+def test_cells_of_several_quantities_are_split_into_parts(curated) -> None:
+    _, out, _ = curated
+    got = load("indicators", out=out)
+    parts = got[got["part_no"].notna()]
+    assert len(parts) and (parts["status"] == "reported").all() and parts["value"].notna().all()
+    cell_key = ["section", "card_no", "table_no", "row_no", "period_label", "period_year"]
+    for _, rows in parts.groupby(cell_key):
+        cell = rows["cell_raw"].iloc[0]
+        assert list(rows["part_no"]) == list(range(1, len(rows) + 1)), cell
+        # The parts are the cell's quantities, in order, and nothing else of it.
+        squashed = re.sub(r"[\s・、()（）]", "", str(cell)).replace("延べ", "延")
+        joined = "".join(rows["value_raw"]).replace("延べ", "延")
+        assert joined == squashed, cell
+        named = rows["part_label"].notna()
+        # Named parts are the label's names, in order ("入校者数・就職者数" over "19名・4名").
+        if named.any():
+            assert named.all() and re.split("[・、]", rows["indicator"].iloc[0]) == list(
+                rows["part_label"]
+            ), cell
+    courses = parts[parts["indicator"].str.endswith("入校者数・就職者数")]
+    assert len(courses) and list(courses["part_label"].iloc[:2]) == [
+        courses["indicator"].iloc[0].split("・")[0],
+        "就職者数",
+    ]
+    assert set(courses["unit"]) == {"名"} and courses["value"].notna().all()
+    counted = parts[parts["value_raw"].str.startswith("延")]
+    assert len(counted) and set(counted["qualifier"]) == {"延べ"}
+    # What cannot be told apart stays one row, multiple.
+    assert (got[got["status"] == "multiple"]["part_no"].isna()).all()
 
 
 def test_parquet_metadata_and_field_descriptions(curated) -> None:

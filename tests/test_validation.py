@@ -78,9 +78,25 @@ def indicator_row(**overrides) -> dict:
         "unit": "名",
         "qualifier": None,
         "status": "reported",
+        "part_no": None,
+        "part_label": None,
+        "cell_raw": None,
         **PROVENANCE,
     }
     return {**row, **overrides}
+
+
+def failing_extract(pdf: Path, progress=None, limits=None, readers=None):  # noqa: ANN001, ANN201
+    """An extraction whose indicators fail a schema check (a negative count)."""
+    frames = {name: pd.DataFrame(columns=columns(DATASETS[name])) for name in MODULES}
+    frames["program_cards"] = pd.DataFrame([card_row()])
+    frames["indicators"] = pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")])
+    return (
+        frames,
+        None,
+        SimpleNamespace(sha256="0" * 64, pages=[]),
+        SimpleNamespace(fiscal_year=2020, era_label="令和2年度"),
+    )
 
 
 def checks(name: str, rows: list[dict]) -> set[str]:
@@ -151,18 +167,7 @@ def test_validation_errors_block_publishing_and_keep_previous_data(
     previous.parent.mkdir(parents=True)
     previous.write_bytes(b"previous release data")
 
-    def fake_extract(pdf: Path, progress=None, limits=None, readers=None):
-        frames = {name: pd.DataFrame(columns=columns(DATASETS[name])) for name in MODULES}
-        frames["program_cards"] = pd.DataFrame([card_row()])
-        frames["indicators"] = pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")])
-        return (
-            frames,
-            None,
-            SimpleNamespace(sha256="0" * 64, pages=[]),
-            SimpleNamespace(fiscal_year=2020, era_label="令和2年度"),
-        )
-
-    monkeypatch.setattr(run, "extract_release", fake_extract)
+    monkeypatch.setattr(run, "extract_release", failing_extract)
     with pytest.raises(ValidationFailed, match=r"validation error.*schema\.indicators"):
         run.run_release(tmp_path / "x.pdf", out=out)
     assert previous.read_bytes() == b"previous release data"

@@ -64,3 +64,39 @@ def parse_value(raw: str | None) -> ParsedValue:
     qual = m.group("qual")
     qualifier = Qualifier.IN_TOTAL_OVER_TIMES if qual == "延" else Qualifier(qual) if qual else None
     return ParsedValue(value, unit or None, qualifier, ValueStatus.REPORTED)
+
+
+# One quantity of a cell that prints several: "19名", "延258名", "33千円", "(延べ20回)".
+_PART = re.compile(r"(?:約|延べ|延|各|計|最大|累計)?\s*\d[\d,]*(?:\.\d+)?\s*[^\d\s()（）・、,/／]*")
+_BETWEEN_PARTS = re.compile(r"^[\s・、,/／()（）]*$")
+_BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def split_parts(raw: str | None) -> list[str] | None:
+    """The quantities of a cell that prints several ("19名・4名", "68回 延258名",
+    "7事業者 (延べ20回)"), when the cell holds nothing else; None otherwise (words between
+    them, or a bracket holding more than one quantity: "2回 (7月, 1月)" is one quantity
+    and its dates)."""
+    text = nfkc(raw or "").strip()
+    if any(len(_PART.findall(b)) != 1 for b in _BRACKETED.findall(text)):
+        return None
+    parts = [m for m in _PART.finditer(text)]
+    if len(parts) < 2:
+        return None
+    rest = _PART.sub("", text)
+    if not _BETWEEN_PARTS.match(rest):
+        return None
+    found = [m.group(0).strip() for m in parts]
+    if not all(parse_value(p).status is ValueStatus.REPORTED for p in found):
+        return None
+    return found
+
+
+def part_labels(label: str, raw: str | None, n: int) -> list[str | None]:
+    """What each part measures, where the label names the parts in the cell's order
+    ("入校者数・就職者数" over "19名・4名"): only when the cell parts them with ・ or 、 as
+    a list does, and the label has as many names; else none is guessed."""
+    text = nfkc(raw or "")
+    listed = "・" in text or "、" in text
+    names = [x.strip() for x in re.split(r"[・、]", nfkc(label)) if x.strip()]
+    return list(names) if listed and len(names) == n else [None] * n

@@ -157,16 +157,21 @@ def run_release(
         partitions=[out / r for r in rels],
         notes=notes,
         review=report["summary"]["review"],
-        accepted={
-            (case["check"], case["message"], case["page"])
-            for check in report["checks"]
-            for case in check["cases"]
-            if case["review"]["status"] == "accepted"
-        },
+        accepted=_accepted(report),
     )
     if validation.has_errors and not allow_errors:
         raise _blocked(pdf, result)
     return result
+
+
+def _accepted(report: dict) -> set[tuple[str, str, int | None]]:
+    """The cases a reviewer accepted, as (check, message, page) of their findings."""
+    return {
+        (case["check"], case["message"], case["page"])
+        for check in report["checks"]
+        for case in check["cases"]
+        if case["review"]["status"] == "accepted"
+    }
 
 
 def _run_report(

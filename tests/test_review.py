@@ -7,21 +7,17 @@ import json
 import re
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
-import pandas as pd
 import pytest
 
 import pipeline.run as run
 from pipeline.errors import InputError, ValidationFailed
 from pipeline.review import REVIEW_FILE, accept, case_id, read_decisions
 from pipeline.validation import read_blocked_report, read_report
-from schemas import DATASETS, MODULES
-from schemas.common import columns
 from tests.conftest import EDITIONS
 from tests.test_cli import nenpo
 from tests.test_report import CHROMIUM, _chromium_dump
-from tests.test_validation import card_row, indicator_row
+from tests.test_validation import failing_extract
 
 
 def _cases(report: dict) -> list[dict]:
@@ -112,22 +108,10 @@ def test_decisions_survive_re_runs_and_carry_to_the_next_edition(releases: Path)
     assert "1 accepted" in report
 
 
-def _failing_extract(pdf: Path, progress=None, limits=None, readers=None):  # noqa: ANN001, ANN202
-    frames = {name: pd.DataFrame(columns=columns(DATASETS[name])) for name in MODULES}
-    frames["program_cards"] = pd.DataFrame([card_row()])
-    frames["indicators"] = pd.DataFrame([indicator_row(value=-5.0, value_raw="-5名")])
-    return (
-        frames,
-        None,
-        SimpleNamespace(sha256="0" * 64, pages=[]),
-        SimpleNamespace(fiscal_year=2020, era_label="令和2年度"),
-    )
-
-
 def test_an_accepted_error_still_blocks_without_allow_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(run, "extract_release", _failing_extract)
+    monkeypatch.setattr(run, "extract_release", failing_extract)
     out, pdf = tmp_path / "curated", tmp_path / "fy2020" / "x.pdf"
     pdf.parent.mkdir()
     with pytest.raises(ValidationFailed):

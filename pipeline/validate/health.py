@@ -15,7 +15,7 @@ import pandas as pd
 from pipeline.extract.health import ExtractionFacts
 from pipeline.findings import Finding, Place
 from pipeline.normalize.text import SIMILARITY, name_similarity
-from pipeline.validate.reconcile import record_box
+from pipeline.validate.cases import record_box
 from pipeline.validate.settings import SETTINGS
 
 # Parser messages that mean content was lost, not merely tolerated.

@@ -6,84 +6,21 @@ the curated data keeps what was printed."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
-from pipeline.findings import Finding, Place
+from pipeline.findings import Finding
 from pipeline.normalize.text import SIMILARITY, name_similarity, nfkc, squash
+from pipeline.validate.cases import (
+    MONEY,
+    as_records,
+    case_finding,
+    flag_value,
+    money_text,
+    number_or_zero,
+    plain_value,
+)
 from schemas.vocabulary import ListMatch
-
-MONEY = ("budget_kyen", "national_kyen", "other_kyen", "general_kyen")
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    # Rows as dicts: iterrows builds a Series per row, most of these checks' time.
-    return df.to_dict("records")
-
-
-def record_box(row: pd.Series | dict) -> tuple[float, float, float, float] | None:
-    """A record's bbox columns as a box (None when the record has none)."""
-    box = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
-    return tuple(float(x) for x in box) if any(box) else None  # type: ignore[return-value]
-
-
-def record_key(row: pd.Series | dict) -> str | None:
-    """The record a case concerns, named as a reviewer finds it in the PDF: a card by its
-    section and number, an index row by its No., a program list row by policy and program."""
-    if "card_no" in row:
-        return f"section {row['section']} card {row['card_no']}"
-    if "no" in row and "section" in row:
-        return f"section {row['section']} index No.{row['no']}"
-    if "program_key" in row and "policy_no" in row:
-        return f"policy {row['policy_no']} program {row['program_key']}"
-    if "kind" in row and "label" in row:
-        return f"{row['kind']} {row.get('section') or row.get('policy_no') or ''} {row['label']}".strip()
-    return None
-
-
-def _finding(
-    check: str,
-    message: str,
-    row: pd.Series | dict | None = None,
-    *,
-    key: str | None = None,
-    observed: object = None,
-    expected: object = None,
-    other: pd.Series | dict | None = None,
-) -> Finding:
-    """A case at `row`; for a disagreement, the value here, the other place's value,
-    and the other place itself."""
-    page = int(row["source_page"]) if row is not None else None
-    return Finding(
-        check,
-        message,
-        page,
-        record_box(row) if row is not None else None,
-        key=key if key is not None or row is None else record_key(row),
-        observed=observed,
-        expected=expected,
-        other=Place(int(other["source_page"]), record_box(other)) if other is not None else None,
-    )
-
-
-def _value(v: object) -> object:
-    """A value for a finding's observed/expected: plain Python, None for blank."""
-    if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)):
-        return None
-    return int(v) if isinstance(v, (int, float)) and float(v).is_integer() else v
-
-
-def _n(v: Any) -> int:
-    return 0 if v is None or pd.isna(v) else int(v)
-
-
-def _flag(v: object) -> bool:
-    return False if v is None or pd.isna(v) else bool(v)
-
-
-def _fmt(v: Any) -> str:
-    return "blank" if v is None or pd.isna(v) else f"{int(v):,}"
 
 
 def funding_sum(programs: list[dict]) -> list[Finding]:
@@ -91,20 +28,24 @@ def funding_sum(programs: list[dict]) -> list[Finding]:
     for r in programs:
         if pd.isna(r["budget_kyen"]):
             out.append(
-                _finding(
+                case_finding(
                     "programs.budget_not_numeric",
                     f"policy {r['policy_no']} {r['program_name']}: 事業費 printed as {r['budget_raw']!r}",
                     r,
                 )
             )
             continue
-        parts = _n(r["national_kyen"]) + _n(r["other_kyen"]) + _n(r["general_kyen"])
+        parts = (
+            number_or_zero(r["national_kyen"])
+            + number_or_zero(r["other_kyen"])
+            + number_or_zero(r["general_kyen"])
+        )
         if parts != int(r["budget_kyen"]):
             out.append(
-                _finding(
+                case_finding(
                     "programs.funding_sum",
-                    f"policy {r['policy_no']} {r['program_name']}: 事業費 {_fmt(r['budget_kyen'])} ≠ "
-                    f"国庫 {_fmt(r['national_kyen'])} + その他 {_fmt(r['other_kyen'])} + 一般財源 {_fmt(r['general_kyen'])} = {parts:,}",
+                    f"policy {r['policy_no']} {r['program_name']}: 事業費 {money_text(r['budget_kyen'])} ≠ "
+                    f"国庫 {money_text(r['national_kyen'])} + その他 {money_text(r['other_kyen'])} + 一般財源 {money_text(r['general_kyen'])} = {parts:,}",
                     r,
                 )
             )
@@ -124,26 +65,26 @@ def subtotals(programs: list[dict], totals: list[dict]) -> list[Finding]:
         for t in (t for t in totals if t["kind"] == kind):
             rows = [] if pd.isna(t["policy_no"]) else by_policy.get(t["policy_no"], [])
             if only_own:
-                rows = [r for r in rows if not _flag(r["is_repost"])]
+                rows = [r for r in rows if not flag_value(r["is_repost"])]
             for col in MONEY:
-                s = sum(_n(r[col]) for r in rows)
-                if s != _n(t[col]):
+                s = sum(number_or_zero(r[col]) for r in rows)
+                if s != number_or_zero(t[col]):
                     out.append(
-                        _finding(
+                        case_finding(
                             check,
-                            f"policy {t['policy_no']} {t['label']} {col}: printed {_fmt(t[col])}, rows sum to {s:,}",
+                            f"policy {t['policy_no']} {t['label']} {col}: printed {money_text(t[col])}, rows sum to {s:,}",
                             t,
                         )
                     )
     subs = [t for t in totals if t["kind"] == "subtotal"]
     for t in (t for t in totals if t["kind"] == "total"):
         for col in MONEY:
-            s = sum(_n(u[col]) for u in subs)
-            if s != _n(t[col]):
+            s = sum(number_or_zero(u[col]) for u in subs)
+            if s != number_or_zero(t[col]):
                 out.append(
-                    _finding(
+                    case_finding(
                         "programs.total",
-                        f"{t['label']} {col}: printed {_fmt(t[col])}, 小計 sum to {s:,}",
+                        f"{t['label']} {col}: printed {money_text(t[col])}, 小計 sum to {s:,}",
                         t,
                     )
                 )
@@ -152,8 +93,8 @@ def subtotals(programs: list[dict], totals: list[dict]) -> list[Finding]:
 
 def repost_consistency(programs: list[dict]) -> list[Finding]:
     out = []
-    originals = [o for o in programs if not _flag(o["is_repost"])]
-    for r in (r for r in programs if _flag(r["is_repost"])):
+    originals = [o for o in programs if not flag_value(o["is_repost"])]
+    for r in (r for r in programs if flag_value(r["is_repost"])):
         same = [o for o in originals if o["program_key"] == r["program_key"]]
         if not same:
             scores = [name_similarity(o["program_name"], r["program_name"]) for o in originals]
@@ -164,7 +105,7 @@ def repost_consistency(programs: list[dict]) -> list[Finding]:
             method = f"similar name, score {scores[best]:.2f}"
             o = same[0]
             out.append(
-                _finding(
+                case_finding(
                     "programs.repost_consistency",
                     f"{r['program_name']} (policy {r['policy_no']}) re-lists {o['program_name']} (policy {o['policy_no']}) under another name ({method})",
                     r,
@@ -175,7 +116,7 @@ def repost_consistency(programs: list[dict]) -> list[Finding]:
             a, b = r[col], o[col]
             if not (pd.isna(a) and pd.isna(b)) and (pd.isna(a) or pd.isna(b) or a != b):
                 out.append(
-                    _finding(
+                    case_finding(
                         "programs.repost_consistency",
                         f"{r['program_name']} (policy {r['policy_no']}) {col} {a!s} ≠ original (policy {o['policy_no']}, page {o['source_page']}) {b!s}",
                         r,
@@ -188,14 +129,16 @@ def index_subtotal(index: list[dict], totals: list[dict]) -> list[Finding]:
     out = []
     by_section: dict[object, int] = {}
     for r in index:
-        by_section[r["section"]] = by_section.get(r["section"], 0) + _n(r["budget_kyen"])
+        by_section[r["section"]] = by_section.get(r["section"], 0) + number_or_zero(
+            r["budget_kyen"]
+        )
     for t in (t for t in totals if t["kind"] == "index_subtotal"):
         s = by_section.get(t["section"], 0)
-        if s != _n(t["budget_kyen"]):
+        if s != number_or_zero(t["budget_kyen"]):
             out.append(
-                _finding(
+                case_finding(
                     "index.subtotal",
-                    f"section {t['section']} index 小計 printed {_fmt(t['budget_kyen'])}, rows sum to {s:,}",
+                    f"section {t['section']} index 小計 printed {money_text(t['budget_kyen'])}, rows sum to {s:,}",
                     t,
                 )
             )
@@ -219,7 +162,7 @@ def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
         score = name_similarity(r["program_name"], c["program_name"])
         if score < 1.0:
             out.append(
-                _finding(
+                case_finding(
                     "index.card_name",
                     f"{where}: index {r['program_name']!r} vs card (printed page {c['printed_page']}) {c['program_name']!r}, similarity {score:.2f}",
                     r,
@@ -229,17 +172,17 @@ def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
                     other=c,
                 )
             )
-        if _n(r["budget_kyen"]) != _n(c["budget_kyen"]) or pd.isna(r["budget_kyen"]) != pd.isna(
-            c["budget_kyen"]
-        ):
+        if number_or_zero(r["budget_kyen"]) != number_or_zero(c["budget_kyen"]) or pd.isna(
+            r["budget_kyen"]
+        ) != pd.isna(c["budget_kyen"]):
             out.append(
-                _finding(
+                case_finding(
                     "index.card_budget",
-                    f"{where} {r['program_name']}: index {_fmt(r['budget_kyen'])} vs card {_fmt(c['budget_kyen'])}",
+                    f"{where} {r['program_name']}: index {money_text(r['budget_kyen'])} vs card {money_text(c['budget_kyen'])}",
                     r,
                     key=key,
-                    observed=_value(r["budget_kyen"]),
-                    expected=_value(c["budget_kyen"]),
+                    observed=plain_value(r["budget_kyen"]),
+                    expected=plain_value(c["budget_kyen"]),
                     other=c,
                 )
             )
@@ -249,13 +192,13 @@ def index_vs_cards(index: list[dict], cards: list[dict]) -> list[Finding]:
             or int(r["listed_page"]) != int(c["printed_page"])
         ):
             out.append(
-                _finding(
+                case_finding(
                     "index.card_page",
                     f"{where} {r['program_name']}: index lists printed page {r['listed_page']}, card {r['no']} starts on printed page {c['printed_page']}",
                     r,
                     key=key,
-                    observed=_value(r["listed_page"]),
-                    expected=_value(c["printed_page"]),
+                    observed=plain_value(r["listed_page"]),
+                    expected=plain_value(c["printed_page"]),
                     other=c,
                 )
             )
@@ -286,16 +229,16 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
         where = f"section {r['section']} No.{r['no']} {r['program_name']}"
         if r["program_list_match"] == ListMatch.NONE:
             message = f"{where}: no program of policy {list(r['policy_nos'])} in the program list has this name"
-            out.append(_finding("index.program_list_match", message, r))
+            out.append(case_finding("index.program_list_match", message, r))
             continue
         if r["program_list_match"] == ListMatch.FUZZY:
             message = f"{where}: the program list prints the name differently, matched by similarity {r['program_list_match_score']:.2f}"
-            out.append(_finding("index.program_list_match", message, r))
+            out.append(case_finding("index.program_list_match", message, r))
         for policy in r["policy_nos"]:
             listed_row = listed.get((policy, r["program_list_key"]))
             if listed_row is None:
                 message = f"{where}: flagged for policy {policy}, but not in that policy's program list rows"
-                out.append(_finding("index.program_list_match", message, r))
+                out.append(case_finding("index.program_list_match", message, r))
             else:
                 out += _index_row_vs_list_row(r, listed_row, where)
     return out
@@ -304,17 +247,17 @@ def index_vs_program_list(index: list[dict], programs: list[dict]) -> list[Findi
 def _index_row_vs_list_row(r: dict, p: dict, where: str) -> list[Finding]:
     """An index row against its program list row: budget, 新規, departments."""
     page = p["printed_page"]
-    budget_differs = _n(p["budget_kyen"]) != _n(r["budget_kyen"]) or pd.isna(
-        p["budget_kyen"]
-    ) != pd.isna(r["budget_kyen"])
+    budget_differs = number_or_zero(p["budget_kyen"]) != number_or_zero(
+        r["budget_kyen"]
+    ) or pd.isna(p["budget_kyen"]) != pd.isna(r["budget_kyen"])
     mark = {True: "○", False: "blank"}
     comparisons = [
         (
             "index.program_list_budget",
             budget_differs,
-            f"{where}: index {_fmt(r['budget_kyen'])} vs program list (printed page {page}) {_fmt(p['budget_kyen'])} [{p['budget_raw']!r}]",
-            _value(r["budget_kyen"]),
-            _value(p["budget_kyen"]),
+            f"{where}: index {money_text(r['budget_kyen'])} vs program list (printed page {page}) {money_text(p['budget_kyen'])} [{p['budget_raw']!r}]",
+            plain_value(r["budget_kyen"]),
+            plain_value(p["budget_kyen"]),
         ),
         (
             "index.program_list_new",
@@ -334,7 +277,7 @@ def _index_row_vs_list_row(r: dict, p: dict, where: str) -> list[Finding]:
     ]
     key = f"section {r['section']} index No.{r['no']}"
     return [
-        _finding(check, message, r, key=key, observed=seen, expected=listed, other=p)
+        case_finding(check, message, r, key=key, observed=seen, expected=listed, other=p)
         for check, differs, message, seen, listed in comparisons
         if differs
     ]
@@ -354,7 +297,7 @@ def coverage(cards: list[dict], programs: list[dict], index: list[dict]) -> list
         if parts and all(any(name_similarity(n, part) == 1.0 for n in names) for part in parts):
             continue
         out.append(
-            _finding(
+            case_finding(
                 "coverage.cards_in_program_list",
                 f"section {c['section']} card {c['card_no']} {c['program_name']!r} is not in the program list"
                 + (f"; closest {best!r} (similarity {score:.2f})" if best else ""),
@@ -372,7 +315,7 @@ def coverage(cards: list[dict], programs: list[dict], index: list[dict]) -> list
         if p["program_key"] in indexed.get(int(p["policy_no"]), set()):
             continue
         out.append(
-            _finding(
+            case_finding(
                 "coverage.program_list_in_index",
                 f"policy {p['policy_no']} {p['program_name']!r} (page {p['printed_page']}) is in no index row of its section",
                 p,
@@ -395,7 +338,7 @@ def repost_marker_width(*frames: list[dict]) -> list[Finding]:
     if half and full:
         first = full[0] if len(full) <= len(half) else half[0]
         return [
-            _finding(
+            case_finding(
                 "names.repost_marker_width",
                 f"(再掲) is printed half-width {len(half)} times and full-width {len(full)} times; e.g. {nfkc(first['program_name'])!r} on page {first['printed_page']}",
                 first,
@@ -406,7 +349,7 @@ def repost_marker_width(*frames: list[dict]) -> list[Finding]:
 
 def reconcile(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     rows = {
-        k: _records(frames[k])
+        k: as_records(frames[k])
         for k in ("program_cards", "programs", "program_totals", "program_index")
     }
     return reconcile_rows(rows)

@@ -118,7 +118,7 @@ def repost_consistency(programs: list[dict]) -> list[Finding]:
                 out.append(
                     case_finding(
                         "programs.repost_consistency",
-                        f"{r['program_name']} (policy {r['policy_no']}) {col} {a!s} ≠ original (policy {o['policy_no']}, page {o['source_page']}) {b!s}",
+                        f"{r['program_name']} (policy {r['policy_no']}) {col} {a!s} ≠ original (policy {o['policy_no']}, PDF page {o['source_page']}) {b!s}",
                         r,
                     )
                 )
@@ -317,7 +317,7 @@ def coverage(cards: list[dict], programs: list[dict], index: list[dict]) -> list
         out.append(
             case_finding(
                 "coverage.program_list_in_index",
-                f"policy {p['policy_no']} {p['program_name']!r} (page {p['printed_page']}) is in no index row of its section",
+                f"policy {p['policy_no']} {p['program_name']!r} (printed page {p['printed_page']}) is in no index row of its section",
                 p,
             )
         )
@@ -340,7 +340,7 @@ def repost_marker_width(*frames: list[dict]) -> list[Finding]:
         return [
             case_finding(
                 "names.repost_marker_width",
-                f"(再掲) is printed half-width {len(half)} times and full-width {len(full)} times; e.g. {nfkc(first['program_name'])!r} on page {first['printed_page']}",
+                f"(再掲) is printed half-width {len(half)} times and full-width {len(full)} times; e.g. {nfkc(first['program_name'])!r} on printed page {first['printed_page']}",
                 first,
             )
         ]

@@ -24,7 +24,7 @@ from pipeline.review import (
     read_decisions,
     review_files,
 )
-from pipeline.validate.crops import render_crops
+from pipeline.validate.crops import headers_of, render_crops
 from pipeline.validate.report_html import pdf_href
 from pipeline.validation import read_blocked_report, read_report, report_cases, write_reports
 from pipeline.write.parquet import partition_dir
@@ -96,7 +96,7 @@ def refresh_reviews(fiscal_year: int, out: Path, raw: Path) -> None:
                 rel = partition_dir(Path(), "_validation", fiscal_year)
                 if blocked or report.get("published") is False:
                     rel = rel / BLOCKED
-                crops = render_crops(pdf, report_cases(report))
+                crops = render_crops(pdf, report_cases(report), headers_of(report))
                 write_reports(staging / rel, report, crops, pdf_href(pdf, out / rel))
                 rels.append(rel)
                 fresh[(fiscal_year, blocked or report.get("published") is False)] = report

@@ -203,6 +203,11 @@ def _run_report(
         glyph_accounting=glyph_accounting(facts.accounts, printed) if facts else None,
     )
     report["announced"] = announcements(validation.frames, facts)
+    # Where the tables of record rows have their headers: the crops show them.
+    report["table_headers"] = {
+        str(page): [[round(v, 2) for v in box] for box in boxes]
+        for page, boxes in sorted((facts.table_headers if facts else {}).items())
+    }
     files = review_files(pdf, raw)
     return apply_reviews(report, read_decisions(files), files)
 

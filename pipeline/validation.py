@@ -19,7 +19,7 @@ from pipeline.load import load
 from pipeline.releases import BLOCKED, find_source, now, pipeline_version
 from pipeline.review import apply_reviews, read_decisions, review_files
 from pipeline.validate.checks import schema_findings
-from pipeline.validate.crops import render_crops
+from pipeline.validate.crops import headers_of, render_crops
 from pipeline.validate.registry import CheckInput, CheckResult, blocks, run_checks
 from pipeline.validate.report import build_report, write_json
 from pipeline.validate.report_html import pdf_href, render_html
@@ -128,12 +128,13 @@ def validate_release(
             glyph_accounting=previous.get("glyph_accounting"),
         )
         report["announced"] = previous.get("announced")
+        report["table_headers"] = previous.get("table_headers") or {}
         files = review_files(pdf, Path(raw) if raw else None)
         apply_reviews(report, read_decisions(files), files)
         staging = new_staging(out)
         try:
             rel = partition_dir(Path(), "_validation", fiscal_year)
-            crops = render_crops(pdf, report_cases(report))
+            crops = render_crops(pdf, report_cases(report), headers_of(report))
             write_reports(staging / rel, report, crops, pdf_href(pdf, out / rel))
             history = stage_history(staging, report)
             index = stage_index(staging, out, {(fiscal_year, False): report})

@@ -17,7 +17,7 @@ import pytest
 from pipeline.cli import Progress
 from pipeline.errors import ValidationFailed
 from pipeline.run import run_release
-from pipeline.validation import read_report
+from pipeline.validation import read_report, report_cases
 from tests.conftest import EDITIONS, ROOT
 from tests.render import CardSpec, Style, render
 from tests.sample_cards import specs
@@ -343,13 +343,13 @@ def test_cli_exits_1_with_one_line_when_validation_blocks(tmp_path: Path) -> Non
 
 def test_crops_rendered_by_the_workers_equal_those_rendered_here(curated) -> None:
     from pipeline.extract.readers import PageReaders
-    from pipeline.validate.crops import render_crops, start_crops
+    from pipeline.validate.crops import headers_of, render_crops, start_crops
     from pipeline.validation import report_cases
 
     edition, out, result = curated
     report = read_report(result.fiscal_year, out)
     pdf = EDITIONS[edition][0]
-    here = render_crops(pdf, report_cases(report))
+    here = render_crops(pdf, report_cases(report), headers_of(report))
     assert len(here) >= 8  # enough for the hand-off to two workers
     with PageReaders(2) as readers:
         assert start_crops(pdf, report, readers)() == here
@@ -362,7 +362,7 @@ def test_crops_fall_back_to_this_process_when_the_workers_break(
     from concurrent.futures.process import BrokenProcessPool
 
     from pipeline.extract.readers import PageReaders
-    from pipeline.validate.crops import render_crops, start_crops
+    from pipeline.validate.crops import headers_of, render_crops, start_crops
     from pipeline.validation import report_cases
 
     class BrokenReaders(PageReaders):
@@ -375,7 +375,9 @@ def test_crops_fall_back_to_this_process_when_the_workers_break(
     report = read_report(result.fiscal_year, out)
     pdf = EDITIONS[edition][0]
     with BrokenReaders(2) as readers:
-        assert start_crops(pdf, report, readers)() == render_crops(pdf, report_cases(report))
+        assert start_crops(pdf, report, readers)() == render_crops(
+            pdf, report_cases(report), headers_of(report)
+        )
 
 
 def test_report_accounts_for_every_glyph_and_says_each_checks_kind(curated) -> None:
@@ -433,3 +435,38 @@ def test_the_docs_list_every_check_with_its_kind() -> None:
 
     docs = (ROOT / "docs" / "validation-report.md").read_text(encoding="utf-8")
     assert checks_table() in docs
+
+
+def test_crops_of_table_rows_carry_their_tables_header(curated) -> None:
+    """A program-list or index row's crop shows the header over it, so its columns are
+    labelled: the header strip is stacked above the row."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from pipeline.validate.crops import _header_above, headers_of, render_crops
+
+    edition, out, result = curated
+    report = read_report(result.fiscal_year, out)
+    headers = headers_of(report)
+    assert headers  # the program list's and the indexes' pages
+    places = [
+        place
+        for c in report_cases(report)
+        for place in (c, c.get("other") or {})
+        if place.get("bbox")
+        and _header_above((place["page"], tuple(place["bbox"])), headers.get(place["page"], []))
+        and _header_above((place["page"], tuple(place["bbox"])), headers[place["page"]])[1]
+        < place["bbox"][1] - 36.0  # above the crop's margin: a strip of its own
+    ]
+    assert places
+
+    def height(crops: dict, place: dict) -> int:
+        uri = crops[(place["page"], tuple(place["bbox"]))]
+        return Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).height
+
+    pdf = EDITIONS[edition][0]
+    plain, labelled = render_crops(pdf, places), render_crops(pdf, places, headers)
+    for place in places:
+        assert height(labelled, place) > height(plain, place), place

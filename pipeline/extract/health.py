@@ -64,6 +64,9 @@ class ExtractionFacts:
     table_captions: int = 0
     findings: list[Finding] = field(default_factory=list)  # what the extractors reported
     accounts: list[PageAccount] = field(default_factory=list)  # where each page's glyphs went
+    # Per physical page, the header boxes of the tables whose rows are records (the
+    # program list, the indexes): the report's crops of those rows show them.
+    table_headers: dict[int, list[BBox]] = field(default_factory=dict)
 
     @property
     def last_printed(self) -> int | None:
@@ -118,6 +121,7 @@ def gather_facts(
     findings: list[Finding],
     accounts: list[PageAccount],
     table_captions: int = 0,
+    table_headers: dict[int, list[BBox]] | None = None,
 ) -> ExtractionFacts:
     return ExtractionFacts(
         pages=[page_facts(p) for p in doc.pages],
@@ -128,4 +132,5 @@ def gather_facts(
         accounts=accounts,
         program_list_named=any(names_program_list(e.label) for e in toc),
         table_captions=table_captions,
+        table_headers=table_headers or {},
     )

@@ -82,6 +82,8 @@ class ProgramList:
     findings: list[Finding] = field(default_factory=list)
     # (page, box) of its header and band rows: read for the columns and policies
     zones: list[tuple[int, BBox]] = field(default_factory=list)
+    # (page, box) of each table part's header rows: the report shows a row's crop under it
+    headers: list[tuple[int, BBox]] = field(default_factory=list)
 
 
 def is_program_list(table: Table) -> dict[str, int] | None:
@@ -109,7 +111,7 @@ def extract_program_list(doc: Document) -> ProgramList:
             roles = is_program_list(table)
             if roles is not None:
                 reader.read_table(page.number, table, roles)
-    return ProgramList(reader.rows, reader.pages, reader.findings, reader.zones)
+    return ProgramList(reader.rows, reader.pages, reader.findings, reader.zones, reader.headers)
 
 
 class _ListReader:
@@ -118,6 +120,7 @@ class _ListReader:
         self.pages: list[int] = []
         self.findings: list[Finding] = []
         self.zones: list[tuple[int, BBox]] = []
+        self.headers: list[tuple[int, BBox]] = []
         self.policy: int | None = None
         self.measure: str | None = None
 
@@ -127,6 +130,9 @@ class _ListReader:
         first_body = header_rows(table)
         grid = table.rows()
         self.zones += [(page, table.row_boxes[r]) for r in range(first_body)]
+        if first_body:
+            boxes = table.row_boxes[:first_body]
+            self.headers.append((page, (boxes[0][0], boxes[0][1], boxes[-1][2], boxes[-1][3])))
         for r in range(first_body, table.n_rows):
             cells = grid[r]
             band = next((c for c in cells if c is not None and c.colspan == table.n_cols), None)

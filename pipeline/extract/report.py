@@ -11,7 +11,7 @@ from pipeline.extract.cards import ProgramCard, extract_cards, prepare_card_tabl
 from pipeline.extract.document import Document
 from pipeline.extract.health import ExtractionFacts, IndexFact, gather_facts
 from pipeline.extract.index import ProgramIndex, extract_indexes, prepare_index_tables
-from pipeline.extract.layout import PageLayout
+from pipeline.extract.layout import BBox, PageLayout
 from pipeline.extract.narrative import Block, extract_narrative
 from pipeline.extract.program_list import ProgramList, extract_program_list
 from pipeline.extract.release import Release, identify_release
@@ -94,8 +94,25 @@ def extract_report(doc: Document) -> ReportExtraction:
             findings,
             account_document(doc, ledger),
             table_captions=statistics.captions,
+            table_headers=_table_headers(program_list, indexes),
         ),
     )
+
+
+def _table_headers(program_list: ProgramList, indexes: list[ProgramIndex]) -> dict[int, list[BBox]]:
+    """Per page, the header boxes of the program list's and the indexes' tables (an
+    index's header rows on a page as one box)."""
+    out: dict[int, list[BBox]] = {}
+    for page, box in program_list.headers:
+        out.setdefault(page, []).append(box)
+    for ix in indexes:
+        by_page: dict[int, list[BBox]] = {}
+        for page, box in ix.header_boxes:
+            by_page.setdefault(page, []).append(box)
+        for page, boxes in by_page.items():
+            union = (boxes[0][0], min(b[1] for b in boxes), boxes[0][2], max(b[3] for b in boxes))
+            out.setdefault(page, []).append(union)
+    return out
 
 
 def body_text_size(doc: Document) -> float:

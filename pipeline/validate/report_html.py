@@ -307,6 +307,8 @@ def _review_html(review: dict) -> str:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, bool):  # a flag column (新規, 重点): as the table prints it
+        return "○" if value else "blank"
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "(none)"
     return "(blank)" if value is None else str(value)

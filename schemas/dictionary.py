@@ -37,6 +37,9 @@ def data_dictionary() -> str:
         "(where it belongs to exactly one), and the program datasets `program_key` (name",
         "normalised, no (再掲)). Cards and indicators join on `fiscal_year, section, card_no`; a",
         "program across datasets on `fiscal_year, program_key`; across years on `program_id`.",
+        "`fiscal_year` is int32 everywhere: in the crosswalk's file, and in the Hive path of the",
+        "others (DuckDB: `read_parquet(…, hive_partitioning=true, hive_types={'fiscal_year': INTEGER})`;",
+        "`pipeline.load()` gives Int64 for every dataset).",
         "",
     ]
     entries = [(n, DATASETS[n], MODULES[n], True) for n in DATASETS]

@@ -74,6 +74,19 @@ def test_duckdb_reads_the_hive_layout(tmp_path: Path) -> None:
         " where part_no is null or part_no = 1"  # one row per cell: a split cell's first part
     ).fetchone()
     assert (n, fy) == (758, 2020)
+    # One fiscal_year type: the partitions' read as INTEGER, as the crosswalk's file holds it.
+    typed = f"read_parquet('{out}/indicators/*/*.parquet', hive_partitioning=true, hive_types={{'fiscal_year': INTEGER}})"
+    walk = f"read_parquet('{out}/program_crosswalk/*.parquet')"
+    kinds = {
+        row[1]
+        for q in (typed, walk)
+        for row in con.execute(f"describe select fiscal_year from {q}").fetchall()
+    }
+    assert kinds == {"INTEGER"}
+    joined = con.execute(
+        f"select count(*) from {typed} i join {walk} w using (fiscal_year, program_key)"
+    ).fetchone()
+    assert joined == (799,)
 
 
 def _write_pdf(

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from pipeline.releases import BLOCKED, published_years
+from pipeline.validate.report import write_json
 from pipeline.write.parquet import partition_dir
 
 HISTORY = Path("_validation") / "history"
@@ -27,10 +28,7 @@ def stage_history(staging: Path, report: dict) -> Path:
     stamp = str(report.get("generated_at", "")).replace(":", "").replace("+0000", "Z")
     name = f"{stamp}-{str(report['source']['sha256'])[:12]}-{'published' if report['published'] else 'blocked'}.json"
     rel = HISTORY / f"fiscal_year={fy}" / name
-    (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-    (staging / rel).write_text(
-        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    write_json(staging / rel, report)  # as report.json itself is written
     return rel
 
 

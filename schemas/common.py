@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -49,6 +49,33 @@ _ARROW_OF_PANDAS = {
     "boolean": pa_arrow.bool_(),
     "bool": pa_arrow.bool_(),
 }
+
+
+# Fields several datasets declare alike: one definition each.
+def raw_of(column: str) -> Any:
+    """The `<column>_raw` beside a cleaned text column: as printed where that differs."""
+    return pa.Field(
+        nullable=True,
+        description=f"{column} as printed, where that differs from {column}; else null",
+    )
+
+
+def one_policy() -> Any:
+    """`policy_no` of a row that may belong to several policies."""
+    return pa.Field(
+        metadata=INT16,
+        nullable=True,
+        ge=1,
+        le=20,
+        description="The policy, when the row belongs to exactly one (null under a shared section such as 6-7)",
+    )
+
+
+def policies_of_row() -> Any:
+    """`policy_nos`: the join vocabulary of every program dataset."""
+    return pa.Field(
+        description="Policy numbers (①…⑧) the row belongs to: the join vocabulary of every program dataset"
+    )
 
 
 def arrow_type(column: pa.Column) -> pa_arrow.DataType:

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import CLEAN, INT16, Int16List, Provenance
+from schemas.common import CLEAN, Int16List, Provenance, one_policy, policies_of_row, raw_of
 from schemas.program_cards import SECTION_PATTERN
 from schemas.vocabulary import Qualifier, ValueStatus
 
@@ -28,25 +28,14 @@ class Indicators(Provenance):
         str_matches=SECTION_PATTERN, description="Policy section of the card"
     )
     card_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Card number within its section")
-    policy_nos: Series[Int16List] = pa.Field(
-        description="Policy numbers (①…⑧) the row belongs to: the join vocabulary of every program dataset"
-    )
-    policy_no: Series[pd.Int64Dtype] = pa.Field(
-        metadata=INT16,
-        nullable=True,
-        ge=1,
-        le=20,
-        description="The policy, when the row belongs to exactly one (null under a shared section such as 6-7)",
-    )
+    policy_nos: Series[Int16List] = policies_of_row()
+    policy_no: Series[pd.Int64Dtype] = one_policy()
     program_key: Series[str] = pa.Field(
         str_length={"min_value": 1},
         description="Join key of the card's program (see program_cards)",
     )
     program_name: Series[str] = pa.Field(description="Program name of the card")
-    program_name_raw: Series[pd.StringDtype] = pa.Field(
-        nullable=True,
-        description="program_name as printed, where that differs from program_name; else null",
-    )
+    program_name_raw: Series[pd.StringDtype] = raw_of("program_name")
     table_no: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Indicator table number within the card (1-based)"
     )
@@ -57,10 +46,7 @@ class Indicators(Provenance):
         str_length={"min_value": 1},
         description='項目名; a two-level label is "parent sub-label"' + CLEAN,
     )
-    indicator_raw: Series[pd.StringDtype] = pa.Field(
-        nullable=True,
-        description="indicator as printed, where that differs from indicator; else null",
-    )
+    indicator_raw: Series[pd.StringDtype] = raw_of("indicator")
     indicator_inherited: Series[pd.BooleanDtype] = pa.Field(
         description="The 項目名 cell was empty; the label was carried down from the row above (a further measure of it)"
     )

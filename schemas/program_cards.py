@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import CLEAN, INT16, INT64, Int16List, Provenance, StrList
+from schemas.common import CLEAN, INT64, Int16List, Provenance, StrList, one_policy, raw_of
 
 SECTION_PATTERN = r"^\d+(-\d+)*$"
 
@@ -22,13 +22,7 @@ class ProgramCards(Provenance):
         description='Policy section as printed: "1"…"8", "6-7" for a shared section',
     )
     policy_nos: Series[Int16List] = pa.Field(description="Policy numbers (①…⑧) the section covers")
-    policy_no: Series[pd.Int64Dtype] = pa.Field(
-        metadata=INT16,
-        nullable=True,
-        ge=1,
-        le=20,
-        description="The policy, when the row belongs to exactly one (null under a shared section such as 6-7)",
-    )
+    policy_no: Series[pd.Int64Dtype] = one_policy()
     card_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Card number within its section")
     program_key: Series[str] = pa.Field(
         str_length={"min_value": 1},
@@ -38,10 +32,7 @@ class ProgramCards(Provenance):
         str_length={"min_value": 1},
         description="Program name of the card header (wrapped title lines joined)" + CLEAN,
     )
-    program_name_raw: Series[pd.StringDtype] = pa.Field(
-        nullable=True,
-        description="program_name as printed, where that differs from program_name; else null",
-    )
+    program_name_raw: Series[pd.StringDtype] = raw_of("program_name")
     title_lines: Series[StrList] = pa.Field(
         description="Title items as printed when a card names several programs (①…, ②…)"
     )

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import CLEAN, INT16, INT64, Int16List, Provenance, StrList
+from schemas.common import CLEAN, INT64, Int16List, Provenance, StrList, one_policy, raw_of
 from schemas.program_cards import SECTION_PATTERN
 from schemas.vocabulary import ListMatch
 
@@ -19,23 +19,14 @@ class ProgramIndex(Provenance):
         str_matches=SECTION_PATTERN, description='Policy section: "1"…"8", "6-7"'
     )
     no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="No. of the row in its index")
-    policy_no: Series[pd.Int64Dtype] = pa.Field(
-        metadata=INT16,
-        nullable=True,
-        ge=1,
-        le=20,
-        description="The policy, when the row belongs to exactly one (null under a shared section such as 6-7)",
-    )
+    policy_no: Series[pd.Int64Dtype] = one_policy()
     program_key: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="Join key of the name (see programs)"
     )
     program_name: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="事業名 of the index" + CLEAN
     )
-    program_name_raw: Series[pd.StringDtype] = pa.Field(
-        nullable=True,
-        description="program_name as printed, where that differs from program_name; else null",
-    )
+    program_name_raw: Series[pd.StringDtype] = raw_of("program_name")
     budget_kyen: Series[pd.Int64Dtype] = pa.Field(
         metadata=INT64, nullable=True, ge=0, description="事業費 in 千円"
     )
@@ -44,10 +35,7 @@ class ProgramIndex(Provenance):
     departments: Series[StrList] = pa.Field(
         description="担当課等 entries (departments; a bracketed note is in department_note)"
     )
-    departments_raw: Series[StrList] = pa.Field(
-        nullable=True,
-        description="departments as printed, where that differs from departments; else null",
-    )
+    departments_raw: Series[StrList] = raw_of("departments")
     department_note: Series[pd.StringDtype] = pa.Field(
         nullable=True,
         description="What the 担当課等 cell prints in brackets (a regional office), as program_cards' department_note",

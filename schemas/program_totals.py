@@ -7,7 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import CLEAN, INT16, INT64, Int16List, Provenance
+from schemas.common import CLEAN, INT16, INT64, Int16List, Provenance, policies_of_row
 
 KINDS = ["subtotal", "subtotal_incl_repost", "total", "index_subtotal"]
 
@@ -31,9 +31,7 @@ class ProgramTotals(Provenance):
         le=20,
         description="Policy of a subtotal (an index subtotal's when its section covers one policy); null for the total",
     )
-    policy_nos: Series[Int16List] = pa.Field(
-        description="Policy numbers (①…⑧) the row belongs to: the join vocabulary of every program dataset"
-    )
+    policy_nos: Series[Int16List] = policies_of_row()
     label: Series[str] = pa.Field(description="The row's label" + CLEAN)
     label_raw: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="label as printed, where that differs from label; else null"

@@ -6,7 +6,16 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import CLEAN, INT16, INT64, Int16List, Provenance, StrList
+from schemas.common import (
+    CLEAN,
+    INT16,
+    INT64,
+    Int16List,
+    Provenance,
+    StrList,
+    policies_of_row,
+    raw_of,
+)
 from schemas.program_cards import SECTION_PATTERN
 
 
@@ -25,9 +34,7 @@ class Programs(Provenance):
         str_matches=SECTION_PATTERN,
         description='Policy section whose cards and index cover the policy ("6-7" for ⑥ and ⑦); null when none does',
     )
-    policy_nos: Series[Int16List] = pa.Field(
-        description="Policy numbers (①…⑧) the row belongs to: the join vocabulary of every program dataset"
-    )
+    policy_nos: Series[Int16List] = policies_of_row()
     measure: Series[pd.StringDtype] = pa.Field(
         nullable=True,
         description="施策: the measure the program serves (merged cell over its programs)",
@@ -40,10 +47,7 @@ class Programs(Provenance):
         description="Join key: name NFKC-normalized, no spaces, no trailing (再掲)",
     )
     program_name: Series[str] = pa.Field(str_length={"min_value": 1}, description="事業名" + CLEAN)
-    program_name_raw: Series[pd.StringDtype] = pa.Field(
-        nullable=True,
-        description="program_name as printed, where that differs from program_name; else null",
-    )
+    program_name_raw: Series[pd.StringDtype] = raw_of("program_name")
     is_repost: Series[pd.BooleanDtype] = pa.Field(
         description="Row re-lists a program of another policy: (再掲)"
     )
@@ -100,10 +104,7 @@ class Programs(Provenance):
     departments: Series[StrList] = pa.Field(
         description="担当課等 entries, one per printed department (a bracketed note is in department_note)"
     )
-    departments_raw: Series[StrList] = pa.Field(
-        nullable=True,
-        description="departments as printed, where that differs from departments; else null",
-    )
+    departments_raw: Series[StrList] = raw_of("departments")
     department_note: Series[pd.StringDtype] = pa.Field(
         nullable=True,
         description="What the 担当課等 cell prints in brackets (a regional office, e.g. 中南地域県民局), "

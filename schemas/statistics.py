@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import CLEAN, Provenance, StrList
+from schemas.common import CLEAN, Provenance, StrList, raw_of
 
 
 class Statistics(Provenance):
@@ -23,20 +23,14 @@ class Statistics(Provenance):
         description="First cell of the row; a cell merged over several rows labels each of them"
         + CLEAN
     )
-    row_label_raw: Series[pd.StringDtype] = pa.Field(
-        nullable=True,
-        description="row_label as printed, where that differs from row_label; else null",
-    )
+    row_label_raw: Series[pd.StringDtype] = raw_of("row_label")
     col_no: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Column (1-based; the label column is 0)"
     )
     column_path: Series[StrList] = pa.Field(
         description='Header levels of the column, top to bottom, e.g. ["事業所数", "28"]'
     )
-    column_path_raw: Series[StrList] = pa.Field(
-        nullable=True,
-        description="column_path as printed, where that differs from column_path; else null",
-    )
+    column_path_raw: Series[StrList] = raw_of("column_path")
     value_raw: Series[str] = pa.Field(description="Cell text verbatim")
     value: Series[pd.Float64Dtype] = pa.Field(
         nullable=True, description='Number in the cell ("▲ 3.3" → -3.3); null for text'

@@ -93,15 +93,24 @@ def indicator_rows(
 
 def _cell_rows(cell: dict, indicator: str, raw: str) -> list[dict]:
     """One row per cell; a cell printing several quantities that can be told apart
-    ("19名・4名" under "入校者数・就職者数") gives one row per part, numbered, named by
-    the label where it names them, each value parsed, the whole cell in cell_raw."""
+    ("19名・4名" under "入校者数・就職者数", "省エネ診断 14事業者 アフターフォロー 3事業者")
+    gives one row per part, numbered, named by the cell's own words or else by the label
+    where it names them, each value parsed, the whole cell in cell_raw."""
     v = parse_value(raw)
     parts = split_parts(raw) if v.status is ValueStatus.MULTIPLE else None
     if parts is None:
         return [{**cell, **_parsed(raw, v), "part_no": None, "part_label": None, "cell_raw": None}]
-    names = part_labels(clean_text(indicator), raw, len(parts))
+    names = [p.name for p in parts]
+    if not any(names):
+        names = part_labels(clean_text(indicator), raw, len(parts))
     return [
-        {**cell, **_parsed(p, parse_value(p)), "part_no": k, "part_label": name, "cell_raw": raw}
+        {
+            **cell,
+            **_parsed(p.text, parse_value(p.text)),
+            "part_no": k,
+            "part_label": name,
+            "cell_raw": raw,
+        }
         for k, (p, name) in enumerate(zip(parts, names, strict=True), start=1)
     ]
 
@@ -112,6 +121,7 @@ def _parsed(raw: str, v: ParsedValue) -> dict:
         "value": v.value,
         "unit": v.unit,
         "qualifier": v.qualifier,
+        "value_note": v.note,
         "status": v.status,
     }
 

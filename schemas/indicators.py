@@ -75,6 +75,10 @@ class Indicators(Provenance):
         isin=Qualifier.values(),
         description="Qualifier printed before the number: 約 (about), 延べ (cumulative count), 各 (each), …",
     )
+    value_note: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description='Dates or period printed in brackets after the quantity ("2回 (7月, 1月)" → 2 回, note "7月,1月"); null where none',
+    )
     status: Series[str] = pa.Field(
         isin=ValueStatus.values(),
         description="reported | not_reported (—, blank) | not_held (中止, 実績なし) | multiple (quantities in one cell that cannot be told apart) | text (words only)",
@@ -86,7 +90,7 @@ class Indicators(Provenance):
     )
     part_label: Series[pd.StringDtype] = pa.Field(
         nullable=True,
-        description="What the part measures, where the label names the parts in order (入校者数・就職者数); else null",
+        description="What the part measures: the words the cell prints before it (省エネ診断 14事業者), else the label's names where it names the parts in order (入校者数・就職者数); else null",
     )
     cell_raw: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="Of a part row, the whole cell as printed; null for a whole cell"

@@ -12,7 +12,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.load import load
-from pipeline.normalize.text import clean_text
+from pipeline.normalize.text import clean_text, nfkc
+from pipeline.normalize.values import parse_value
 from tests.conftest import DATA, load_truth
 
 
@@ -168,7 +169,7 @@ def test_every_indicator_value_parse(curated) -> None:
 
 
 def test_cells_of_several_quantities_are_split_into_parts(curated) -> None:
-    _, out, _ = curated
+    edition, out, _ = curated
     got = load("indicators", out=out)
     parts = got[got["part_no"].notna()]
     assert len(parts) and (parts["status"] == "reported").all() and parts["value"].notna().all()
@@ -178,11 +179,14 @@ def test_cells_of_several_quantities_are_split_into_parts(curated) -> None:
         assert list(rows["part_no"]) == list(range(1, len(rows) + 1)), cell
         # The parts are the cell's quantities, in order, and nothing else of it.
         squashed = re.sub(r"[\s・、()（）]", "", str(cell)).replace("延べ", "延")
-        joined = "".join(rows["value_raw"]).replace("延べ", "延")
-        assert joined == squashed, cell
         named = rows["part_label"].notna()
-        # Named parts are the label's names, in order ("入校者数・就職者数" over "19名・4名").
-        if named.any():
+        in_cell = named.all() and squashed.startswith(rows["part_label"].iloc[0])
+        # Parts named in the cell: each name, then its quantity, make the cell.
+        pieces = zip(rows["part_label"], rows["value_raw"]) if in_cell else []
+        joined = "".join(f"{n}{q}" for n, q in pieces) or "".join(rows["value_raw"])
+        assert joined.replace("延べ", "延") == squashed, cell
+        # Else named parts are the label's names, in order ("入校者数・就職者数" over "19名・4名").
+        if named.any() and not in_cell:
             assert named.all() and re.split("[・、]", rows["indicator"].iloc[0]) == list(
                 rows["part_label"]
             ), cell
@@ -194,6 +198,23 @@ def test_cells_of_several_quantities_are_split_into_parts(curated) -> None:
     assert set(courses["unit"]) == {"名"} and courses["value"].notna().all()
     counted = parts[parts["value_raw"].str.startswith("延")]
     assert len(counted) and set(counted["qualifier"]) == {"延べ"}
+    # "省エネ診断 14事業者 アフターフォロー 3事業者": the cell names its own parts.
+    audits = parts[parts["cell_raw"].str.startswith("省エネ診断")]
+    assert edition != "fy2020" or len(audits) == 4
+    assert audits.empty or list(audits["part_label"].iloc[:2]) == ["省エネ診断", "アフターフォロー"]
+    assert (audits["unit"] == "事業者").all() and audits["value"].notna().all()
+
+
+def test_a_quantity_with_its_dates_is_one_value_and_a_note(curated) -> None:
+    """ "2回 (7月, 2月)": two is the count, the months say when; not two quantities."""
+    _, out, _ = curated
+    got = load("indicators", out=out)
+    dated = got[got["value_note"].notna()]
+    assert len(dated) and (dated["status"] == "reported").all()
+    for r in dated.itertuples():
+        quantity, bracket = re.match(r"(.+?)\s*[(（](.+)[)）]$", r.value_raw).groups()
+        assert parse_value(quantity).value == r.value and nfkc(bracket) == r.value_note
+    assert "7月,2月" in set(dated["value_note"].str.replace(" ", ""))
     # What cannot be told apart stays one row, multiple.
     assert (got[got["status"] == "multiple"]["part_no"].isna()).all()
 

@@ -10,7 +10,7 @@ from pipeline.extract.card_text import parse_department_line
 from pipeline.extract.layout import parse_page_label
 from pipeline.normalize.era import era_to_year, find_fiscal_year, parse_year_label
 from pipeline.normalize.text import fold_width, join_glyphs, join_wrapped, program_key
-from pipeline.normalize.values import parse_number, parse_value
+from pipeline.normalize.values import parse_number, parse_value, part_labels, split_parts
 
 
 @dataclass
@@ -117,6 +117,10 @@ class TestValues:
             ("68回 延258名", None, None, None, "multiple"),
             ("19名・4名", None, None, None, "multiple"),
             ("2回 (110名)", None, None, None, "multiple"),
+            ("2回 (7月, 1月)", 2.0, "回", None, "reported"),
+            ("232億円 (R元年1月～12月)", 232.0, "億円", None, "reported"),
+            ("3件 (R2年度)", 3.0, "件", None, "reported"),
+            ("3件 (うち2件は県外)", None, None, None, "multiple"),
             ("随時", None, None, None, "text"),
             ("R2年度のみ", None, None, None, "text"),
             ("3件のみ", None, None, None, "text"),
@@ -125,6 +129,38 @@ class TestValues:
     def test_parse_value(self, raw: str, value, unit, qualifier, status) -> None:
         v = parse_value(raw)
         assert (v.value, v.unit, v.qualifier, v.status) == (value, unit, qualifier, status)
+
+    def test_the_dates_after_a_quantity_are_its_note(self) -> None:
+        assert parse_value("2回 （7月，1月）").note == "7月,1月"
+        assert parse_value("232億円 (R元年1月～12月)").note == "R元年1月~12月"
+        assert parse_value("63%").note is None
+
+    @pytest.mark.parametrize(
+        "raw,parts",
+        [
+            ("19名・4名", [("19名", None), ("4名", None)]),
+            ("68回 延258名", [("68回", None), ("延258名", None)]),
+            ("7事業者 (延べ20回)", [("7事業者", None), ("延べ20回", None)]),
+            (
+                "省エネ診断 14事業者 アフターフォロー 3事業者",
+                [("14事業者", "省エネ診断"), ("3事業者", "アフターフォロー")],
+            ),
+            ("相談延べ20件・派遣 5回", [("延べ20件", "相談"), ("5回", "派遣")]),
+            ("2回 (7月, 1月)", None),
+            ("R2年度のみ 3件", None),
+            ("省エネ診断 14事業者", None),
+            ("【R4卒】 138名 ※オンライン 延べ131名", None),
+            ("63%", None),
+        ],
+    )
+    def test_split_parts(self, raw: str, parts) -> None:
+        got = split_parts(raw)
+        assert (None if got is None else [(p.text, p.name) for p in got]) == parts
+
+    def test_part_labels_from_the_label_only_for_a_listed_cell(self) -> None:
+        assert part_labels("入校者数・就職者数", "19名・4名", 2) == ["入校者数", "就職者数"]
+        assert part_labels("入校者数・就職者数", "19名 4名", 2) == [None, None]
+        assert part_labels("入校者数", "19名・4名", 2) == [None, None]
 
     @pytest.mark.parametrize(
         "raw,expected",

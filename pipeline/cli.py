@@ -247,7 +247,7 @@ def debug(pdf: Path, number: int, out: Path | None) -> None:
         seen = draw_page(pdf, number, out)
     except NenpoError as e:
         fail(e)
-    click.echo(f"{pdf} page {number} → {out}")
+    click.echo(f"{pdf} PDF page {number} → {out}")
     for layer in LAYERS:
         n = len(seen.boxes.get(layer, []))
         if n:
@@ -260,6 +260,19 @@ def schema() -> None:
     from schemas.dictionary import data_dictionary
 
     click.echo(data_dictionary(), nl=False)
+
+
+@cli.command()
+@OUT
+def sql(out: Path) -> None:
+    """Print DuckDB views of every published dataset, fiscal_year typed INTEGER as in the
+    schema: `duckdb -cmd "$(nenpo sql)"`."""
+    from pipeline.sql import duckdb_views
+
+    try:
+        click.echo(duckdb_views(out), nl=False)
+    except NenpoError as e:
+        fail(e)
 
 
 @cli.command()

@@ -48,7 +48,7 @@ class PageDrawing:
 def what_was_seen(pdf: Path, number: int) -> PageDrawing:
     doc = open_document(pdf, prepare=prepare_page)
     if not 1 <= number <= len(doc.pages):
-        raise InputError(f"{pdf}: no page {number} (the PDF has {len(doc.pages)} pages)")
+        raise InputError(f"{pdf}: no PDF page {number} (the PDF has {len(doc.pages)} pages)")
     ex = extract_report(doc)
     page = doc.page(number)
     seen = PageDrawing(number)

@@ -37,7 +37,7 @@ def extract_release(
     say = progress or (lambda _msg: None)
     doc = open_document(
         pdf,
-        progress=lambda done, total: say(f"reading page {done}/{total}"),
+        progress=lambda done, total: say(f"reading PDF page {done}/{total}"),
         limits=limits,
         readers=readers,
         prepare=prepare_page,

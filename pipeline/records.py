@@ -19,6 +19,7 @@ from pipeline.normalize.text import (
     name_similarity,
     program_key,
     with_raw,
+    with_raw_paragraphs,
 )
 from schemas.common import columns
 from schemas.vocabulary import ListMatch
@@ -91,8 +92,8 @@ def card_rows(cards: list[ProgramCard], fiscal_year: int) -> pd.DataFrame:
                 "budget_kyen": c.budget_kyen,
                 "budget_raw": c.budget_raw,
                 "budget_note": c.budget_note,
-                "overview": "\n".join(c.overview),
-                "results": "\n".join(c.results),
+                **with_raw_paragraphs("overview", list(c.overview)),
+                **with_raw_paragraphs("results", list(c.results)),
                 # As printed in department_line.
                 "department": clean_text(first.department) if first else None,
                 "group": clean_text(first.group) if first and first.group else None,

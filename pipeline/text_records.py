@@ -8,9 +8,10 @@ import pandas as pd
 
 import schemas
 from pipeline.extract.narrative import Block
-from pipeline.extract.statistics import StatisticsExtraction
+from pipeline.extract.statistics import UNIT_LINE, StatisticsExtraction
 from pipeline.normalize.era import ERA_LETTER, era_to_year
 from pipeline.normalize.text import (
+    clean_prose,
     nfkc,
     with_raw,
     with_raw_list,
@@ -60,6 +61,38 @@ def _year_of(label: str, era: str | None) -> tuple[int | None, str | None]:
     return era_to_year(era, m.group(2)), era
 
 
+def column_units(paths: list[list[str]], unit_line: str | None) -> list[str | None]:
+    """Per column, its unit: the one its own header prints ("24 (人)", "総人口 (人)" over
+    its group, the lowest level first), else the table's "(単位：…)" line's — one unit for
+    every column, or one per column group (the columns under one first-level header) in
+    order, when it lists as many as there are groups without one. Nothing is guessed
+    beyond that: such a column keeps a null unit (and validation says so)."""
+    own = [_header_unit(p) for p in paths]
+    listed = _listed_units(unit_line)
+    if len(listed) == 1:
+        return [u or listed[0] if j else None for j, u in enumerate(own)]
+    groups = list(dict.fromkeys(p[0] for j, p in enumerate(paths) if j and p and own[j] is None))
+    if not listed or len(listed) != len(groups):
+        return own
+    by_group = dict(zip(groups, listed, strict=True))
+    return [
+        u or (by_group.get(p[0]) if j and p else None) for j, (u, p) in enumerate(zip(own, paths))
+    ]
+
+
+def _header_unit(path: list[str]) -> str | None:
+    for text in reversed(path):
+        m = _UNIT.search(nfkc(text))
+        if m:
+            return m.group(1)
+    return None
+
+
+def _listed_units(unit_line: str | None) -> list[str]:
+    m = UNIT_LINE.search(nfkc(unit_line or ""))
+    return [u.strip() for u in re.split(r"[、,・/]", m.group(1)) if u.strip()] if m else []
+
+
 def statistics_rows(
     stats: StatisticsExtraction, fiscal_year: int, printed: dict[int, int | None]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -69,6 +102,7 @@ def statistics_rows(
         # labels as they run, else in its source, caption or notes.
         era = _era_in(" ".join([t.source or "", t.caption, *t.notes]))
         row_era = era
+        units = column_units(t.header, t.unit_line)
         for r_no, row in enumerate(t.rows, start=1):
             label = row[0] if row else ""
             row_year, row_era = _year_of(label, row_era)
@@ -78,23 +112,23 @@ def statistics_rows(
                 col_year = None
                 if path:
                     col_year, col_era = _year_of(path[-1], col_era)
-                unit = _UNIT.search(nfkc(path[-1])) if path else None
                 value = parse_number(row[j])
                 rows.append(
                     {
                         "fiscal_year": fiscal_year,
                         "table_id": t.table_id,
-                        "caption": t.caption,
+                        **with_raw("caption", t.caption, clean_prose),
                         "row_no": r_no,
                         **with_raw("row_label", label),
                         "col_no": j,
                         **with_raw_list("column_path", list(path)),
                         "value_raw": row[j],
                         "value": value,
-                        "unit": unit.group(1) if unit else None,
+                        "unit": units[j] if j < len(units) else None,
+                        "unit_line": t.unit_line,
                         "reference_year": row_year if row_year is not None else col_year,
-                        "source_note": t.source,
-                        "notes": list(t.notes),
+                        **with_raw("source_note", t.source),
+                        **with_raw_list("notes", list(t.notes), clean_prose),
                         **where(t.page, t.row_boxes[r_no - 1], printed),
                     }
                 )
@@ -103,9 +137,9 @@ def statistics_rows(
             "fiscal_year": fiscal_year,
             "figure_no": i,
             "number": f.number,
-            "caption": f.caption,
-            "source": f.source,
-            "notes": list(f.notes),
+            **with_raw("caption", f.caption, clean_prose),
+            **with_raw("source", f.source),
+            **with_raw_list("notes", list(f.notes), clean_prose),
             "unit_label": f.unit_label,
             **where(f.page, f.bbox, printed),
         }
@@ -123,7 +157,7 @@ def narrative_rows(
             "block_no": i,
             "section_path": list(b.path),
             "kind": b.kind,
-            "text": b.text,
+            **with_raw("text", b.text, clean_prose),
             "fiscal_year_ref": b.fiscal_year_ref,
             **where(b.page, b.bbox, printed),
         }

@@ -38,7 +38,8 @@ def data_dictionary() -> str:
         "normalised, no (再掲)). Cards and indicators join on `fiscal_year, section, card_no`; a",
         "program across datasets on `fiscal_year, program_key`; across years on `program_id`.",
         "`fiscal_year` is int32 everywhere: in the crosswalk's file, and in the Hive path of the",
-        "others (DuckDB: `read_parquet(…, hive_partitioning=true, hive_types={'fiscal_year': INTEGER})`;",
+        "others (DuckDB: `read_parquet(…, hive_partitioning=true, hive_types={'fiscal_year': INTEGER})`,",
+        "as the views `nenpo sql` prints read them;",
         "`pipeline.load()` gives Int64 for every dataset).",
         "",
     ]

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import Provenance, StrList
+from schemas.common import CLEAN, Provenance, StrList, raw_of
 
 
 class Figures(Provenance):
@@ -21,12 +21,16 @@ class Figures(Provenance):
     )
     caption: Series[pd.StringDtype] = pa.Field(
         nullable=True,
-        description="Caption as printed (many charts carry their title inside the image, so none is in the text)",
+        description="Caption (many charts carry their title inside the image, so none is in the text)"
+        + CLEAN,
     )
+    caption_raw: Series[pd.StringDtype] = raw_of("caption")
     source: Series[pd.StringDtype] = pa.Field(
-        nullable=True, description="資料： line crediting the figure"
+        nullable=True, description="資料： line crediting the figure" + CLEAN
     )
-    notes: Series[StrList] = pa.Field(description="注 lines of the figure")
+    source_raw: Series[pd.StringDtype] = raw_of("source")
+    notes: Series[StrList] = pa.Field(description="注 lines of the figure" + CLEAN)
+    notes_raw: Series[StrList] = raw_of("notes")
     unit_label: Series[pd.StringDtype] = pa.Field(
         nullable=True,
         description='Unit printed over the chart\'s axis as it appears, e.g. "(億円)"',

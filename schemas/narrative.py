@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.common import Provenance, StrList
+from schemas.common import CLEAN, Provenance, StrList, raw_of
 from schemas.vocabulary import BlockKind
 
 # kind -> what the block is; the descriptions go into the data dictionary.
@@ -19,6 +19,7 @@ KIND_DESCRIPTIONS = {
     BlockKind.TABLE_CAPTION: "a 表N caption, or the line printed over a ruled table",
     BlockKind.FIGURE_SOURCE: "a 資料： line crediting a figure or table",
     BlockKind.NOTE: "a 注 / ※ line",
+    BlockKind.UNIT_LINE: "a (単位：…) line over a table",
     BlockKind.CASE_STUDY_SUBJECT: "the (program：company) line of a case study",
     BlockKind.CASE_STUDY_TITLE: "a case study's title (section_path then ends at 事例紹介)",
     BlockKind.CASE_STUDY: "a paragraph of a case study (section_path ends with its title)",
@@ -45,8 +46,9 @@ class Narrative(Provenance):
     )
     text: Series[str] = pa.Field(
         str_length={"min_value": 1},
-        description="The block's text, line wraps removed (a bullet without its ・)",
+        description="The block's text, line wraps removed (a bullet without its ・)" + CLEAN,
     )
+    text_raw: Series[pd.StringDtype] = raw_of("text")
     fiscal_year_ref: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
         ge=1989,

@@ -53,10 +53,13 @@ class ProgramCards(Provenance):
     )
     overview: Series[str] = pa.Field(
         description="【事業概要】 text; paragraphs separated by newlines, line wraps removed"
+        + CLEAN
     )
+    overview_raw: Series[pd.StringDtype] = raw_of("overview")
     results: Series[str] = pa.Field(
-        description="【事業実績】 text; paragraphs and numbered items separated by newlines"
+        description="【事業実績】 text; paragraphs and numbered items separated by newlines" + CLEAN
     )
+    results_raw: Series[pd.StringDtype] = raw_of("results")
     department: Series[pd.StringDtype] = pa.Field(
         nullable=True, description="First department (課) of the 担当課 line"
     )

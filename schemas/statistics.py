@@ -17,7 +17,8 @@ class Statistics(Provenance):
         str_length={"min_value": 1},
         description='"表1", "表2", the heading of an uncaptioned table ("中小企業の定義"), or the 別表 label over an unnumbered table\'s caption',
     )
-    caption: Series[str] = pa.Field(description="The table's caption as printed")
+    caption: Series[str] = pa.Field(description="The table's caption" + CLEAN)
+    caption_raw: Series[pd.StringDtype] = raw_of("caption")
     row_no: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Body row (1-based)")
     row_label: Series[str] = pa.Field(
         description="First cell of the row; a cell merged over several rows labels each of them"
@@ -36,7 +37,12 @@ class Statistics(Provenance):
         nullable=True, description='Number in the cell ("▲ 3.3" → -3.3); null for text'
     )
     unit: Series[pd.StringDtype] = pa.Field(
-        nullable=True, description='Unit from the column header ("(人)", "(%)")'
+        nullable=True,
+        description='Unit of the column: from its own header ("24 (人)", "総人口 (人)" over its group), else from the table\'s unit_line (one unit for all, or one per column group in order when it lists one per group); null where nothing printed says',
+    )
+    unit_line: Series[pd.StringDtype] = pa.Field(
+        nullable=True,
+        description="The table's \"(単位：…)\" line as printed, over the table or at the end of its caption's line; null where none",
     )
     reference_year: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
@@ -45,9 +51,11 @@ class Statistics(Provenance):
         description="Year the row or column header names, read in the table's era (24 → 2012 in a 平成 table; R1 → 2019)",
     )
     source_note: Series[pd.StringDtype] = pa.Field(
-        nullable=True, description="資料： line under the table"
+        nullable=True, description="資料： line under the table" + CLEAN
     )
-    notes: Series[StrList] = pa.Field(description="注 lines under the table")
+    source_note_raw: Series[pd.StringDtype] = raw_of("source_note")
+    notes: Series[StrList] = pa.Field(description="注 lines under the table" + CLEAN)
+    notes_raw: Series[StrList] = raw_of("notes")
 
     class Config:
         strict = True

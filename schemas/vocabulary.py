@@ -51,6 +51,7 @@ class BlockKind(Vocabulary):
     TABLE_CAPTION = "table_caption"
     FIGURE_SOURCE = "figure_source"
     NOTE = "note"
+    UNIT_LINE = "unit_line"
     CASE_STUDY_SUBJECT = "case_study_subject"
     CASE_STUDY_TITLE = "case_study_title"
     CASE_STUDY = "case_study"

@@ -14,6 +14,28 @@ EDITIONS = {
 }
 
 
+def as_printed(frame, columns: tuple[str, ...]):
+    """The frame with each cleaned text column as printed (its `_raw` where that differs):
+    what the golden data, typed from the report, holds."""
+    import pandas as pd
+
+    def missing(r: object) -> bool:
+        return pd.api.types.is_scalar(r) and bool(pd.isna(r))
+
+    out = frame.copy()
+    for c in columns:
+        out[c] = [v if missing(r) else r for v, r in zip(out[c], out[f"{c}_raw"], strict=True)]
+    return out
+
+
+PRINTED = {
+    "program_cards": ("overview", "results"),
+    "statistics": ("caption", "source_note", "notes"),
+    "figures": ("caption", "source", "notes"),
+    "narrative": ("text",),
+}
+
+
 def load_truth(edition: str) -> dict:
     return json.loads(EDITIONS[edition][1].read_text(encoding="utf-8"))
 

@@ -251,7 +251,7 @@ def edition_for(seed: int) -> Edition:
         tuple(truth["program_list"]["columns"]),
         _list_rows(truth, sections),
         {h["policy_no"]: h["text"] for h in truth["program_list"]["policy_headers"]},
-        environment(truth),
+        environment(truth, style.stats),
     )
 
 

@@ -7,13 +7,16 @@ source follow it. The drawing comes from a seed of its own (`"edition {seed} sta
 the other parts of an edition keep their drawings: rulings (full grid, a spreadsheet's
 per-cell segments, horizontal rules only, booktabs with partial rules under the groups,
 zebra fills), the table as wide as the text block or as its content, values right-aligned
-or centred. A figure is a chart without text (a frame, axes, a line) with its caption and
+or centred; units printed in the headers only where the golden data prints them, or also
+on a "(単位：人、%)" line over the table, on the caption's line at the table's right edge,
+or after the column groups' headers ("総人口 (人)"). A figure is a chart without text (a frame, axes, a line) with its caption and
 source under it, as the sample draws them.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from tests.render import BODY, GOTHIC, LEFT, MINCHO, PAGE_H, RIGHT, Doc
@@ -28,6 +31,7 @@ class StatsStyle:
     width: str = "full"  # full | natural (as wide as its content, centred)
     align: str = "r"  # r | c: values right-aligned or centred
     size: float = 9.5
+    units: str = "headers"  # headers | line | caption | groups: where units are printed
 
 
 def stats_style(seed: int) -> StatsStyle:
@@ -37,7 +41,52 @@ def stats_style(seed: int) -> StatsStyle:
         width=rng.choice(["full", "natural"]),
         align=rng.choice(["r", "c"]),
         size=rng.choice([8.5, 9.0, 9.5]),
+        units=rng.choice(["headers", "line", "caption", "groups"]),
     )
+
+
+# What a column group counts, by the words of its header (the golden tables print these
+# units nowhere): the generator prints them where the style says, and expects them read.
+GROUP_UNITS = (("構成比", "%"), ("率", "%"), ("人口", "人"), ("従業者", "人"), ("事業所", "所"))
+_OWN_UNIT = re.compile(r"[(（]\s*([^\d()（）\s]{1,4})\s*[)）]\s*$")
+
+
+def _group_starts(top_row: list[str], sub_row: list[str]) -> list[int]:
+    """Per column, the column its first-row header starts at (0 for the label column)."""
+    starts = []
+    for j in range(len(top_row)):
+        k = j
+        while k > 0 and top_row[k] == "" and sub_row[k] != "":
+            k -= 1
+        starts.append(k)
+    return starts
+
+
+def with_units(table: dict, style: StatsStyle) -> dict:
+    """The table as drawn in this style: its header rows, its "(単位：…)" text (or None)
+    and, per column, the unit a reader should take (None for the label column and for a
+    column no printed unit applies to)."""
+    top, sub = (list(r) for r in table["header_rows"])
+    starts = _group_starts(top, sub)
+    own = [None] + [
+        next((m.group(1) for m in map(_OWN_UNIT.search, (sub[j], top[starts[j]])) if m), None)
+        for j in range(1, len(top))
+    ]
+    group_unit = {
+        k: next((u for word, u in GROUP_UNITS if word in top[k]), None)
+        for k in sorted({starts[j] for j in range(1, len(top)) if own[j] is None})
+    }
+    printed = style.units != "headers" and all(group_unit.values()) and group_unit
+    units = [own[j] or (group_unit.get(starts[j]) if printed else None) for j in range(len(top))]
+    units[0] = None
+    line = None
+    if printed and style.units == "groups":
+        for k, u in group_unit.items():
+            top[k] = f"{top[k]} ({u})"
+    elif printed:
+        listed = list(group_unit.values())
+        line = "(単位：{})".format("、".join(listed if len(set(listed)) > 1 else listed[:1]))
+    return {**table, "header_rows": [top, sub], "unit_line": line, "units": units}
 
 
 @dataclass(frozen=True)
@@ -50,14 +99,14 @@ class EnvSection:
     figures: tuple[dict, ...]
 
 
-def environment(truth: dict) -> tuple[EnvSection, ...]:
+def environment(truth: dict, style: StatsStyle = StatsStyle()) -> tuple[EnvSection, ...]:
     return tuple(
         EnvSection(
             s["no"],
             s["title"],
             tuple(s["paragraphs"]),
             tuple(s["bullets"]),
-            tuple(s["tables"]),
+            tuple(with_units(t, style) for t in s["tables"]),
             tuple(s["figures"]),
         )
         for s in truth["environment"]
@@ -291,10 +340,16 @@ def _note_lines(doc: Doc, t: dict) -> list[str]:
 def _table(doc: Doc, t: dict, style: StatsStyle) -> None:
     drawing = StatTableDrawing(doc, t, style)
     notes = _note_lines(doc, t)
-    doc.need(22 + drawing.height() + 13 * len(notes) + 4)  # kept together with its caption
+    doc.need(37 + drawing.height() + 13 * len(notes) + 4)  # kept together with its caption
     caption = t["caption"]
     w = doc.width(caption, GOTHIC, 10.0, 0.0)
     doc.text((drawing.cols[0] + drawing.cols[-1] - w) / 2, doc.y, caption, GOTHIC, 10.0)
+    unit_line = t.get("unit_line")
+    if unit_line and style.units == "line":
+        doc.y += 15  # on a line of its own over the table's right edge
+    if unit_line:
+        w = doc.width(unit_line, MINCHO, NOTE_SIZE, 0.0)
+        doc.text(drawing.cols[-1] - w, doc.y + 1, unit_line, MINCHO, NOTE_SIZE)
     doc.y += 19
     drawing.header()
     drawing.body()

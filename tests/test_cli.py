@@ -12,6 +12,8 @@ import pyarrow.dataset as ds
 import pytest
 from reportlab.pdfgen import canvas
 
+import schemas
+from pipeline.load import load
 from tests.conftest import ROOT
 
 
@@ -39,13 +41,13 @@ def test_run_with_no_pdf_processes_raw_and_writes_readable_parquet(tmp_path: Pat
     assert r.returncode == 0, r.stderr
     assert "fiscal_year 2020" in r.stdout
     assert "program_cards" in r.stdout and "130 rows" in r.stdout
-    assert "indicators" in r.stdout and "799 rows" in r.stdout  # 758 cells, some in parts
+    assert "indicators" in r.stdout and "801 rows" in r.stdout  # 758 cells, some in parts
     assert "0 error(s), 19 warning(s)" in r.stdout
     cards = ds.dataset(out / "program_cards", format="parquet", partitioning="hive").to_table()
     assert cards.num_rows == 130
     assert set(cards.column("fiscal_year").to_pylist()) == {2020}
     ind = ds.dataset(out / "indicators", format="parquet", partitioning="hive").to_table()
-    assert ind.num_rows == 799
+    assert ind.num_rows == 801
 
     # Same input → same bytes, and the same report but for its declared run time.
     def snapshot() -> tuple[dict, dict]:
@@ -86,7 +88,31 @@ def test_duckdb_reads_the_hive_layout(tmp_path: Path) -> None:
     joined = con.execute(
         f"select count(*) from {typed} i join {walk} w using (fiscal_year, program_key)"
     ).fetchone()
-    assert joined == (799,)
+    assert joined == (801,)
+    # `nenpo sql`: the same reading as views, one per dataset, from any directory.
+    printed = nenpo("sql", "--out", str(out))
+    assert printed.returncode == 0, printed.stderr
+    con = duckdb.connect()
+    con.execute(printed.stdout)
+    views = {
+        r[0]
+        for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()
+    }
+    assert views == set(schemas.DATASETS) | set(schemas.CROSS_RELEASE)
+    for view in views:
+        (kind,) = {
+            r[1] for r in con.execute(f'describe select fiscal_year from "{view}"').fetchall()
+        }
+        (count,) = con.execute(f'select count(*) from "{view}"').fetchone()
+        assert (kind, count) == ("INTEGER", len(load(view, out=out))), view
+    assert con.execute(
+        "select count(*) from indicators join program_crosswalk using (fiscal_year, program_key)"
+    ).fetchone() == (801,)
+
+
+def test_sql_over_an_empty_store_says_so(tmp_path: Path) -> None:
+    r = nenpo("sql", "--out", str(tmp_path / "nothing"))
+    assert r.returncode == 2 and "nothing published" in r.stderr and "Traceback" not in r.stderr
 
 
 def _write_pdf(
@@ -183,7 +209,9 @@ def test_debug_draws_what_the_extractor_saw_on_a_page(tmp_path: Path) -> None:
         [sys.executable, "-m", "pipeline", "debug", str(pdf), "--page", "99"],
         capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
     )  # fmt: skip
-    assert r.returncode == 2 and r.stderr.startswith("nenpo: error:") and "no page 99" in r.stderr
+    assert (
+        r.returncode == 2 and r.stderr.startswith("nenpo: error:") and "no PDF page 99" in r.stderr
+    )
 
 
 def test_an_internal_error_is_exit_3_with_one_line_and_a_traceback_on_debug(

@@ -14,6 +14,7 @@ from pipeline.extract.document import open_document
 from pipeline.extraction import extract_document
 from pipeline.normalize.text import squash
 from pipeline.validation import errors_of, validate_frames
+from tests.conftest import PRINTED, as_printed
 from tests.edition import Edition, Landed, chapter_titles, edition_for
 from tests.edition_stats import CIRCLED, environment_titles, header_paths
 from tests.sample_cards import expected_rows
@@ -23,7 +24,8 @@ def _read(tmp_path: Path, ed: Edition) -> tuple[dict[str, pd.DataFrame], list, L
     path, landed = ed.render(tmp_path / "edition.pdf")
     frames, facts, _ = extract_document(open_document(path))
     validation = validate_frames(frames, facts)
-    return frames, errors_of(validation.results), landed
+    printed = {k: as_printed(f, PRINTED[k]) if k in PRINTED else f for k, f in frames.items()}
+    return printed, errors_of(validation.results), landed
 
 
 def _check_cards(where: str, ed: Edition, frames: dict, landed: Landed) -> None:
@@ -173,6 +175,12 @@ def _check_statistics(where: str, ed: Edition, frames: dict, landed: Landed) -> 
             for j in range(1, len(row))
         ]
         assert cells == want, at
+        # Units as printed: the header's own, else the (単位：…) line's or the group's.
+        units = [
+            None if pd.isna(r.unit) else r.unit
+            for r in mine.sort_values(["row_no", "col_no"]).itertuples()
+        ]
+        assert units == [t["units"][j] for row in t["rows"] for j in range(1, len(row))], at
         assert set(mine["source_note"]) == {t["source"]}, at
         assert [list(n) for n in mine["notes"]] == [t["notes"]] * len(mine), at
 
@@ -195,6 +203,12 @@ def _check_environment(where: str, ed: Edition, frames: dict) -> None:
         for kind, want in (("paragraph", s.paragraphs), ("bullet", s.bullets)):
             got = [squash(t) for t in mine[mine["kind"] == kind]["text"]]
             assert got == [squash(x) for x in want], (where, s.title, kind)
+    # A "(単位：…)" line of its own over a table is that, not a paragraph.
+    own_line = ed.style.stats.units == "line"
+    lines = [
+        t["unit_line"] for s in ed.environment for t in s.tables if t["unit_line"] and own_line
+    ]
+    assert list(blocks[blocks["kind"] == "unit_line"]["text"]) == lines, where
 
 
 def test_edition_seed_reads_exactly(tmp_path: Path, edition_seed: int) -> None:

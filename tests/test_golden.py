@@ -6,15 +6,16 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.load import load
-from pipeline.normalize.text import clean_text, nfkc
+from pipeline.normalize.text import clean_prose, clean_text, nfkc
 from pipeline.normalize.values import parse_value
-from tests.conftest import DATA, load_truth
+from tests.conftest import DATA, PRINTED, as_printed, load_truth
 
 
 def _sq(s: str | None) -> str:
@@ -36,7 +37,7 @@ def test_release_year_is_read_from_the_pdf(curated) -> None:
 
 def test_every_card(curated) -> None:
     edition, out, result = curated
-    cards = load("program_cards", out=out)
+    cards = as_printed(load("program_cards", out=out), PRINTED["program_cards"])
     fy = load_truth(edition)["release"]["fiscal_year"]
     assert set(cards["fiscal_year"]) == {fy}
     by_key = {(r.section, r.card_no): r for r in cards.itertuples(index=False)}
@@ -284,3 +285,56 @@ def test_datasets_hold_what_they_held_before_the_restructuring(curated) -> None:
         if not p.parts[-3].startswith("_")
     }
     assert got == want
+
+
+def test_prose_captions_and_notes_are_clean_and_kept_as_printed(curated) -> None:
+    """Narrative text, card paragraphs, captions, notes and sources: one spelling (as the
+    names are; a heading's, caption's or note's label keeps its space), the printed text
+    beside it where cleaning changed it."""
+    _, out, _ = curated
+    plain = {("statistics", "source_note"), ("figures", "source")}
+
+    def cleaned(printed: object, clean: Callable[[str], str]) -> object:
+        if isinstance(printed, str):
+            return "\n".join(clean(p) for p in printed.split("\n"))
+        return [clean(p) for p in printed]  # type: ignore[attr-defined]
+
+    changed = 0
+    for dataset, names in PRINTED.items():
+        frame = load(dataset, out=out)
+        for name in names:
+            clean_with = clean_text if (dataset, name) in plain else clean_prose
+            for clean, raw in zip(frame[name], frame[f"{name}_raw"], strict=True):
+                if pd.api.types.is_scalar(clean) and pd.isna(clean):
+                    continue  # no caption printed
+                printed = clean if pd.api.types.is_scalar(raw) and pd.isna(raw) else raw
+                want = clean if isinstance(clean, str) else list(clean)
+                assert cleaned(printed, clean_with) == want, (dataset, name)
+                changed += printed is raw
+    assert changed  # the sample prints full-width brackets and digits in prose
+    blocks = load("narrative", out=out)
+    headings = blocks[blocks["kind"] == "heading"]["text"]
+    assert any(re.match(r"^\(\d\) \S", t) for t in headings)  # "(2) 本県…", not "(2)本県…"
+
+
+def test_clean_prose_keeps_the_label_apart() -> None:
+    assert clean_prose("1 令和2年度の本県中小企業の動向") == "1 令和2年度の本県中小企業の動向"
+    assert clean_prose("（２）　本県中小企業を 取り巻く環境") == "(2) 本県中小企業を取り巻く環境"
+    assert clean_prose("図3 経営指導員による指導回数") == "図3 経営指導員による指導回数"
+    assert clean_prose("注1) 平成22年は国勢調査結果（確定値）である。") == (
+        "注1) 平成22年は国勢調査結果(確定値)である。"
+    )
+    assert clean_prose("年少 (0-14歳)") == clean_text("年少 (0-14歳)") == "年少(0-14歳)"
+
+
+def test_case_messages_name_printed_or_pdf_pages(curated) -> None:
+    """A page number in a message says which: "printed page N" (the report's own number)
+    or "PDF page N" (the file's); never a bare "page N"."""
+    edition, out, result = curated
+    fy = load_truth(edition)["release"]["fiscal_year"]
+    report = json.loads((out / "_validation" / f"fiscal_year={fy}" / "report.json").read_text())
+    messages = [c["message"] for check in report["checks"] for c in check.get("cases") or []]
+    assert messages
+    bare = [m for m in messages if re.search(r"(?<!printed )(?<!PDF )\bpages? \d", m)]
+    assert bare == []
+    assert any("printed page" in m for m in messages)

@@ -190,7 +190,7 @@ def test_a_card_read_before_the_page_its_index_lists(read) -> None:
     i = x.index[(x["section"] == "1") & (x["no"] == 2)][0]
     x.loc[i, "listed_page"] = x.loc[i, "listed_page"] + 5
     found = assert_caught(results(fr, facts), "index.card_found")
-    assert "before the page the index lists" in found[0].message
+    assert "which the index lists" in found[0].message
 
 
 def test_no_program_list_rows(read) -> None:

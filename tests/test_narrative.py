@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.load import load
-from tests.conftest import load_truth
+from tests.conftest import PRINTED, as_printed, load_truth
 
 CIRCLED = "①②③④⑤⑥⑦⑧"
 
@@ -21,7 +21,8 @@ def _sq(s: str) -> str:
 @pytest.fixture(scope="session")
 def narrative(curated) -> tuple[str, pd.DataFrame]:
     edition, out, _ = curated
-    return edition, load("narrative", out=out).sort_values("block_no")
+    blocks = as_printed(load("narrative", out=out), PRINTED["narrative"])
+    return edition, blocks.sort_values("block_no")
 
 
 def test_economic_overview_by_year(narrative) -> None:

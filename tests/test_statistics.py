@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from pipeline.load import load
+from pipeline.text_records import column_units
 from pipeline.validate.statistics import statistics_findings
-from tests.conftest import load_truth
+from tests.conftest import PRINTED, as_printed, load_truth
 from tests.edition_stats import header_paths
 
 
@@ -36,7 +37,11 @@ def _truth_tables(edition: str) -> list[tuple[str, dict]]:
 @pytest.fixture(scope="session")
 def stats(curated) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     edition, out, _ = curated
-    return edition, load("statistics", out=out), load("figures", out=out)
+    return (
+        edition,
+        as_printed(load("statistics", out=out), PRINTED["statistics"]),
+        as_printed(load("figures", out=out), PRINTED["figures"]),
+    )
 
 
 def test_every_statistics_cell(stats) -> None:
@@ -155,6 +160,12 @@ def _alter(
                 )
             ),
         ),
+        (  # a unit line listing more units than the table has column groups
+            "statistics.units_assigned",
+            lambda d: d.assign(
+                unit_line=d["unit_line"].where(d["table_id"] != "表2", "(単位：人、%、円)")
+            ),
+        ),
     ],
 )
 def test_each_statistics_check_fails_on_altered_data(stats, check: str, alter) -> None:
@@ -178,3 +189,41 @@ def test_unnumbered_table_named_by_its_label_and_caption(stats) -> None:
     mine = got[got["table_id"] == annex["label"]]
     assert set(mine["caption"]) == {annex["caption"]}
     assert mine["value"].isna().all()  # department names, not numbers
+
+
+def test_units_are_what_the_table_prints(stats) -> None:
+    """The sample prints units only in some headers ("24 (人)", "増減率 (%)") and no
+    (単位：…) line: those columns carry them, the rest none (表2's all null)."""
+    edition, got, _ = stats
+    assert got["unit_line"].isna().all()
+    for r in got.itertuples():
+        own = [re.search(r"[(（]\s*([^\d()（）\s]{1,4})\s*[)）]$", _sq(x)) for x in r.column_path]
+        want = next((m.group(1) for m in reversed(own) if m), None)
+        assert (None if pd.isna(r.unit) else r.unit) == want, (r.table_id, r.column_path)
+    assert got[got["table_id"] == "表2"]["unit"].isna().all()
+    assert set(got[got["table_id"] == "表1"]["unit"].dropna()) == {"%", "人"}
+
+
+PATHS = [["年次"], ["総人口"], ["総人口", "年少"], ["構成比", "年少"], ["構成比", "老年 (%)"]]
+
+
+@pytest.mark.parametrize(
+    "unit_line,units",
+    [
+        (None, [None, None, None, None, "%"]),
+        ("(単位：人)", [None, "人", "人", "人", "%"]),
+        ("（単位：人、％）", [None, "人", "人", "%", "%"]),
+        ("(単位：人、%、円)", [None, None, None, None, "%"]),  # whose is which: not printed
+        ("(単位:千人)", [None, "千人", "千人", "千人", "%"]),
+    ],
+)
+def test_column_units(unit_line, units) -> None:
+    assert column_units(PATHS, unit_line) == units
+
+
+def test_a_units_own_header_level_counts_first() -> None:
+    assert column_units([[""], ["総人口 (人)", "年少"], ["率 (%)", "前年比 (ポイント)"]], None) == [
+        None,
+        "人",
+        "ポイント",
+    ]

@@ -108,11 +108,11 @@ def guarded(path: Path, limits: Limits, read, current_page=lambda: 0):  # noqa: 
         return read()
     except _PageTimeout as e:
         raise InputError(
-            f"{path}: page {current_page()} took longer than {limits.page_timeout_s:g}s to read (--page-timeout); giving up"
+            f"{path}: PDF page {current_page()} took longer than {limits.page_timeout_s:g}s to read (--page-timeout); giving up"
         ) from e
     except _TooManyObjects as e:
         raise InputError(
-            f"{path}: page {e.page} holds {e.count:,} glyphs and rulings, over the limit of "
+            f"{path}: PDF page {e.page} holds {e.count:,} glyphs and rulings, over the limit of "
             f"{limits.max_page_objects:,} (--max-page-objects); giving up"
         ) from e
     except InputError:

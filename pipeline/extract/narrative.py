@@ -50,6 +50,7 @@ from pipeline.extract.statistics import (
     NOTE,
     SOURCE,
     TABLE_CAPTION,
+    UNIT_LINE,
     captions_table,
 )
 from pipeline.extract.tables import Table, find_tables
@@ -269,6 +270,8 @@ class _Reader(CaseStudyReading):
             kind = BlockKind.TABLE_CAPTION
         elif NOTE.match(ln.folded):
             kind = BlockKind.NOTE
+        elif (m := UNIT_LINE.search(ln.folded)) and m.start() == 0:
+            kind = BlockKind.UNIT_LINE
         else:
             return False
         self.start(kind, ln.pl, ln.text)

@@ -30,6 +30,8 @@ UNITS = "円|人|件|%|％|社|者|所|倍|戸|台|個|回|日|歳|店|世帯|�
 UNIT_LABEL = re.compile(
     rf"^[(（]\s*(?:単位\s*[:：]\s*[^()（）]{{1,12}}|[^()（）、。:：\s]{{0,6}}(?:{UNITS}))\s*[)）]$"
 )
+# "(単位：人、%)" on a line of its own over a table, or at the end of its caption's line.
+UNIT_LINE = re.compile(r"[(（]\s*単位\s*[:：]\s*([^()（）]{1,12}?)\s*[)）]$")
 
 
 @dataclass(slots=True)
@@ -43,6 +45,7 @@ class StatTable:
     page: int
     bbox: BBox
     row_boxes: list[BBox]
+    unit_line: str | None = None  # "(単位：人、%)" as printed, over the table or after its caption
 
 
 @dataclass(slots=True)
@@ -151,28 +154,51 @@ def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtract
             if not below:
                 continue
             t = min(below, key=lambda t: t.bbox[1])
-            k = header_rows(t)
-            grid = t.rows()
-            rows = [[c.text if c is not None else "" for c in grid[r]] for r in range(k, t.n_rows)]
             next_top = min([a.top for a, _, _ in anchors if a.top > t.bbox[3]] + [page.height])
-            notes, source, _ = _notes_and_source(page, t.bbox[3], next_top)
-            if source:
-                used_sources.add(next(ln2.top for ln2 in lines if ln2.text.strip() == source))
-            out.tables.append(
-                StatTable(
-                    table_id,
-                    caption,
-                    _column_paths(t, k),
-                    rows,
-                    notes,
-                    source,
-                    page.number,
-                    t.bbox,
-                    t.row_boxes[k:],
-                )
-            )
+            table = _stat_table(page, t, table_id, caption, next_top)
+            table.unit_line = table.unit_line or _unit_line_over(lines, ln, t)
+            if table.source:
+                used_sources.add(next(x.top for x in lines if x.text.strip() == table.source))
+            out.tables.append(table)
         out.figures += _figures(page, lines, used_sources)
     return out
+
+
+def _stat_table(page: PageLayout, t: Table, table_id: str, caption: str, stop: float) -> StatTable:
+    """The table under a caption, with its notes and source (up to `stop`); a unit printed
+    at the end of the caption's line is the table's unit line, not its caption."""
+    k = header_rows(t)
+    grid = t.rows()
+    rows = [[c.text if c is not None else "" for c in grid[r]] for r in range(k, t.n_rows)]
+    notes, source, _ = _notes_and_source(page, t.bbox[3], stop)
+    unit = UNIT_LINE.search(fold_width(caption))
+    unit_line = None
+    if unit and unit.start() > 0:
+        unit_line = caption[unit.start() :].strip()
+        caption = caption[: unit.start()].strip()
+    return StatTable(
+        table_id,
+        caption,
+        _column_paths(t, k),
+        rows,
+        notes,
+        source,
+        page.number,
+        t.bbox,
+        t.row_boxes[k:],
+        unit_line,
+    )
+
+
+def _unit_line_over(lines: list[TextLine], caption: TextLine, t: Table) -> str | None:
+    """A "(単位：…)" line between a table's caption and its top."""
+    for ln in lines:
+        if caption.top < ln.top and ln.bottom <= t.bbox[1] + 1:
+            text = ln.text.strip()
+            m = UNIT_LINE.search(fold_width(text))
+            if m and m.start() == 0:
+                return text
+    return None
 
 
 def _figures(page: PageLayout, lines: list, used_sources: set[float]) -> list[Figure]:

@@ -14,7 +14,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -155,16 +155,46 @@ def clean_text(text: str) -> str:
     return _TYPESET_SPACE.sub("", " ".join(t.split()))
 
 
-def with_raw(name: str, printed: str | None) -> dict[str, str | None]:
+def clean_prose(text: str) -> str:
+    """clean_text for a heading or a paragraph: the space after its leading label stays
+    ("1 令和2年度の…", "(2) 本県…", "① 事業所数"), it parts the label from the text."""
+    t = " ".join(text.split())
+    label = _LEADING_LABEL.match(fold_width(t))
+    if label:
+        return f"{clean_text(label.group(1))} {clean_text(t[label.end() :])}"
+    return clean_text(t)
+
+
+# A heading's, an item's, a caption's or a note's label before its text: 1, (2), ①,
+# 第3, 第2条, (ア), 図3, 表1, 注1), 注).
+_LEADING_LABEL = re.compile(
+    r"^((?:\(?(?:\d{1,2}|[ア-ン])\)|\d{1,2}|[①-⑳]|第\d{1,2}[条章節]?|[図表]\d{1,2}|注\d{0,2}\)))"
+    r" (?=\S)"
+)
+
+
+def with_raw(
+    name: str, printed: str | None, clean_with: Callable[[str], str] = clean_text
+) -> dict[str, str | None]:
     """A text column cleaned, and beside it `<name>_raw`: as printed where that differs."""
     if printed is None:
         return {name: None, f"{name}_raw": None}
-    clean = clean_text(printed)
+    clean = clean_with(printed)
     return {name: clean, f"{name}_raw": printed if printed != clean else None}
 
 
-def with_raw_list(name: str, printed: list[str]) -> dict[str, list[str] | None]:
-    clean = [clean_text(p) for p in printed]
+def with_raw_paragraphs(name: str, printed: list[str]) -> dict[str, str | None]:
+    """Paragraphs as one text column, one per line, each cleaned; `<name>_raw` as printed
+    where that differs."""
+    clean = "\n".join(clean_prose(p) for p in printed)
+    raw = "\n".join(printed)
+    return {name: clean, f"{name}_raw": raw if raw != clean else None}
+
+
+def with_raw_list(
+    name: str, printed: list[str], clean_with: Callable[[str], str] = clean_text
+) -> dict[str, list[str] | None]:
+    clean = [clean_with(p) for p in printed]
     return {name: clean, f"{name}_raw": list(printed) if clean != list(printed) else None}
 
 

@@ -264,6 +264,15 @@ CONSISTENCY_CHECKS = [
         rows_of("statistics"),
     ),
     Check(
+        "statistics.units_assigned",
+        CONSISTENCY,
+        WARNING,
+        "A table's (単位：…) line gives each value column a unit: one unit for all, or one per column group in order",
+        ("statistics",),
+        statistics,
+        rows_of("statistics"),
+    ),
+    Check(
         "figures.source",
         CONSISTENCY,
         WARNING,

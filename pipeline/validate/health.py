@@ -88,7 +88,7 @@ def _row_card(r: dict, c: dict | None) -> list[Finding]:
         out.append(
             Finding(
                 "index.card_found",
-                f"{what}: card {r['no']} was read on printed page {int(printed)}, before the page the index lists ({int(listed)})",
+                f"{what}: card {r['no']} was read on printed page {int(printed)}, before printed page {int(listed)}, which the index lists",
                 *here,
                 "program_cards",
                 key=key,
@@ -205,9 +205,9 @@ def extent(facts: ExtractionFacts) -> list[Finding]:
             "document.extent",
             f"目次 entry {t.entry.label!r} names printed page {t.entry.printed_page}, which is not in the PDF"
             + (
-                f" (its last numbered page is {last})"
+                f" (its last printed page is {last})"
                 if last is not None
-                else " (no page is numbered)"
+                else " (no page prints its number)"
             ),
             t.entry.toc_page,
             t.entry.bbox,

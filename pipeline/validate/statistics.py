@@ -1,6 +1,6 @@
 """Checks the statistics tables imply: each read as a grid (labelled rows, named and
 filled columns), parts within totals, shares summing to 100, change rates agreeing with
-the counts, years in order, every figure credited.
+the counts, years in order, a unit line matched to the columns, every figure credited.
 
 Columns are found by their header words (総人口, 構成比, 増減率), never by position.
 """
@@ -83,6 +83,7 @@ def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Find
         out += _shares_sum_to_100(table_id, cells)
         out += _change_rates(table_id, cells)
     out += _years_increase(stats)
+    out += _units_assigned(stats)
     out += _figure_sources(figures)
     return out
 
@@ -174,6 +175,26 @@ def _years_increase(stats: pd.DataFrame) -> list[Finding]:
                         b,
                     )
                 )
+    return out
+
+
+def _units_assigned(stats: pd.DataFrame) -> list[Finding]:
+    """A table printing "(単位：…)" whose columns the line cannot be matched to (more
+    units than column groups, or fewer): which unit is whose is not printed, so those
+    columns keep a null unit; the reviewer reads the line."""
+    out: list[Finding] = []
+    if "unit_line" not in stats:
+        return out
+    for table_id, table in stats[stats["unit_line"].notna()].groupby("table_id", sort=False):
+        lacking = table[table["unit"].isna() & table["value"].notna()]
+        if lacking.empty:
+            continue
+        cols = ", ".join(str(c) for c in sorted(set(lacking["col_no"])))
+        message = (
+            f"{table_id} prints {lacking['unit_line'].iloc[0]} but not which columns each unit "
+            f"is of: columns {cols} have no unit"
+        )
+        out.append(_finding("statistics.units_assigned", message, lacking.iloc[0]))
     return out
 
 

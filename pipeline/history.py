@@ -10,8 +10,10 @@ staged and swapped in with the rest of a publish.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import re
 from pathlib import Path
 
 from pipeline.releases import BLOCKED, published_years
@@ -19,6 +21,7 @@ from pipeline.validate.report import write_json
 from pipeline.write.parquet import partition_dir
 
 HISTORY = Path("_validation") / "history"
+UNREADABLE = "unreadable"  # the verdict shown for a report.json that cannot be read
 INDEX = Path("_validation") / "index.html"
 
 
@@ -26,7 +29,10 @@ def stage_history(staging: Path, report: dict) -> Path:
     """The run's report as a new history entry (relative to the store)."""
     fy = report["release"]["fiscal_year"]
     stamp = str(report.get("generated_at", "")).replace(":", "").replace("+0000", "Z")
-    name = f"{stamp}-{str(report['source']['sha256'])[:12]}-{'published' if report['published'] else 'blocked'}.json"
+    # Two runs within one second differ in their reports, so in their names too.
+    digest = hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
+    state = "published" if report["published"] else "blocked"
+    name = f"{stamp}-{str(report['source']['sha256'])[:12]}-{digest[:8]}-{state}.json"
     rel = HISTORY / f"fiscal_year={fy}" / name
     write_json(staging / rel, report)  # as report.json itself is written
     return rel
@@ -59,22 +65,31 @@ def _fy(report: dict) -> int:
 def _stored(out: Path, fy: int, blocked: bool) -> dict | None:
     folder = partition_dir(out, "_validation", fy)
     path = folder / BLOCKED / "report.json" if blocked else folder / "report.json"
+    if not path.exists():
+        return None
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None  # none, or damaged: the index lists what it can read
+        report = None
+    if not isinstance(report, dict):
+        # Listed, not left out: the row says the report cannot be read.
+        return {"verdict": UNREADABLE, "unreadable": str(path.relative_to(out))}
     if not blocked and report.get("published") is False:
         return None
-    return report if isinstance(report, dict) else None
+    return report
 
 
 def _history(out: Path, fy: int) -> list[dict]:
     entries = []
     for path in sorted((out / HISTORY / f"fiscal_year={fy}").glob("*.json")):
         try:
-            entries.append(json.loads(path.read_text(encoding="utf-8")))
+            entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            continue
+            entry = None
+        if not isinstance(entry, dict):
+            stamp = re.match(r"^(.*?)-[0-9a-f]{12}-", path.name)
+            entry = {"generated_at": stamp.group(1) if stamp else path.name, "verdict": UNREADABLE}
+        entries.append(entry)
     return entries
 
 
@@ -91,6 +106,12 @@ def _row(fy: int, published: dict | None, blocked: dict | None, history: list[di
     main = published or blocked or {}
     rel = f"fiscal_year={fy}/" + ("report.html" if published else f"{BLOCKED}/report.html")
     rows = ", ".join(f"{_e(n)} {d.get('rows', 0)}" for n, d in (main.get("datasets") or {}).items())
+    if main.get("unreadable"):
+        return (
+            f'<tr data-fiscal-year="{fy}"><td>{fy}</td><td class="v-fail">{UNREADABLE}: '
+            f"{_e(main['unreadable'])} (<code>nenpo run --force</code> writes it again)</td>"
+            '<td colspan="5"></td></tr>'
+        )
     blocked_note = (
         f'<br><a href="fiscal_year={fy}/{BLOCKED}/report.html">last run blocked</a> '
         f"({_e(blocked.get('generated_at'))}: {_e(blocked.get('verdict'))})"
@@ -105,7 +126,7 @@ def _row(fy: int, published: dict | None, blocked: dict | None, history: list[di
         reverse=True,
     )
     past_html = "".join(
-        f"<li>{_e(at)} — {_e(verdict)}{'' if pub else ' (nothing published)'}</li>"
+        f"<li>{_e(at)} — {_e(verdict)}{'' if pub or verdict == UNREADABLE else ' (nothing published)'}</li>"
         for at, verdict, pub in past
     )
     return (

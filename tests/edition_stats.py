@@ -82,7 +82,7 @@ def with_units(table: dict, style: StatsStyle) -> dict:
     line = None
     if printed and style.units == "groups":
         for k, u in group_unit.items():
-            top[k] = f"{top[k]} ({u})"
+            top[k] = f"{top[k]}（{u}）"  # as a word processor sets it: no space, full width
     elif printed:
         listed = list(group_unit.values())
         line = "(単位：{})".format("、".join(listed if len(set(listed)) > 1 else listed[:1]))

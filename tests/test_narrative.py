@@ -278,7 +278,7 @@ def test_measure_paragraphs_set_as_an_indented_block(tmp_path, block_indent: flo
     for paragraph in measure["paragraphs"]:
         doc.paragraph(paragraph)
     doc.save()
-    blocks = extract_narrative(flatten(open_document(tmp_path / "m.pdf")), set(), set(), BODY)
+    blocks = extract_narrative(flatten(open_document(tmp_path / "m.pdf")), set(), {}, BODY)
     paras = [b.text for b in blocks if b.kind == "paragraph"]
     assert [_sq(p) for p in paras] == [_sq(p) for p in measure["paragraphs"]]
     assert [b.text for b in blocks if b.kind == "measure_title"] == [measure["title"]]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline.extract.program_list import _ListReader
+from pipeline.extract.tables import Cell
 from pipeline.load import load
 from pipeline.normalize.text import clean_text
+from pipeline.validate.health_checks import HEALTH_CHECKS
 from tests.conftest import load_truth
 
 
@@ -105,3 +108,21 @@ def _printed_departments(row: pd.Series) -> list[str]:
 def _printed(row: pd.Series, column: str) -> object:
     raw = row[f"{column}_raw"]
     return row[column] if _none(raw) is None else raw
+
+
+def test_one_cell_over_two_money_columns_is_a_misread() -> None:
+    """A value read into 事業費 and 国庫 both (one cell standing over the two columns)
+    is an error of the reading, never two amounts the list printed."""
+    reader = _ListReader()
+    spread = Cell(0, 1, 1, 2, (100.0, 0.0, 200.0, 10.0), "1,952")
+    own = Cell(0, 3, 1, 1, (200.0, 0.0, 250.0, 10.0), "1,952")
+    by_role = {"budget": spread, "national": spread, "general": own}
+    reader._money_cells_apart(3, (0.0, 0.0, 300.0, 10.0), "事業", by_role.get)
+    (finding,) = reader.findings
+    assert finding.check == "programs.columns" and finding.page == 3
+    assert "budget and national" in finding.message
+    reader = _ListReader()
+    apart = {"budget": own, "national": spread}
+    reader._money_cells_apart(3, (0.0, 0.0, 300.0, 10.0), "事業", apart.get)
+    assert reader.findings == []
+    assert "programs.columns" in {c.id for c in HEALTH_CHECKS if c.severity == "error"}

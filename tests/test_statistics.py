@@ -160,6 +160,15 @@ def _alter(
                 )
             ),
         ),
+        (  # two columns read as one: their values side by side in one cell
+            "statistics.structure",
+            lambda d: d.assign(
+                value_raw=d["value_raw"].where(
+                    ~((d["table_id"] == "表1") & (d["col_no"] == 1) & (d["row_no"] == 1)),
+                    "5,768,489 5,578,975",
+                )
+            ),
+        ),
         (  # a unit line listing more units than the table has column groups
             "statistics.units_assigned",
             lambda d: d.assign(

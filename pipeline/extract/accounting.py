@@ -10,13 +10,13 @@ two records were read from is assigned twice. Both are misreads (validate/health
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.extract.document import Document
 from pipeline.extract.layout import BBox, Glyph, PageLayout, TextLine, build_lines
+from pipeline.extract.program_list import ANNEX_LABEL
 
 if TYPE_CHECKING:
     from pipeline.extract.cards import ProgramCard
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from pipeline.extract.narrative import Block
     from pipeline.extract.program_list import ProgramList
     from pipeline.extract.statistics import StatisticsExtraction
-
-
-ANNEX_LABEL = re.compile(r"^別紙[0-9]*$")  # "別紙1" over a list: names the annex, holds no data
 
 
 class Zone:

@@ -82,7 +82,7 @@ def _cuts_between_header_cells(
     row below."""
     if len(ys) < 3:
         return xs
-    header = _HeaderRows(glyphs, ys, size, bands)
+    header = _HeaderRows(glyphs, ys, size, bands, strips)
     body = [g for g in glyphs if g.mid >= ys[1]]
     kept = (_clear_in_strip(x, strips, header.rows, header.clear) for x in xs)
     out = [x for x in kept if x is not None]
@@ -100,10 +100,16 @@ class _HeaderRows:
     """A header's cells row by row, and where a column boundary may run through them."""
 
     def __init__(
-        self, glyphs: Sequence[Glyph], ys: list[float], size: float, bands: list[float]
+        self,
+        glyphs: Sequence[Glyph],
+        ys: list[float],
+        size: float,
+        bands: list[float],
+        body_strips: Sequence[tuple[float, float]] = (),
     ) -> None:
         header = [g for g in glyphs if g.mid < ys[1]]
         self.size = size
+        self.body_strips = body_strips
         self.rows = [
             header_cells(_header_extents([g for g in header if lo <= g.mid < hi]))
             for lo, hi in pairwise([ys[0], *(y for y in bands if ys[0] < y < ys[1]), ys[1]])
@@ -124,11 +130,18 @@ class _HeaderRows:
 
     def spans_parted_cells(self, k: int, a0: float, a1: float, x: float) -> bool:
         """A group's text centred over its columns (総人口 over 年少 生産年齢 老年) spans
-        them, however narrow: two cells of a row below part right under it, and none
-        of that row's texts is its own wrapped rest (standing within its extent)."""
+        them, however narrow or wide: two cells of a row below part right under it, and
+        it is not a text wrapped onto the row below (its one text there standing within
+        its extent)."""
         below = self.rows[k + 1 :]
         pad = 0.5 * self.size
-        if any(a0 - pad <= c0 and c1 <= a1 + pad for cells in below for c0, c1 in cells):
+        within = [sum(a0 - pad <= c0 and c1 <= a1 + pad for c0, c1 in cells) for cells in below]
+        # One text right under it, within its extent, is its wrapped rest; texts a row
+        # further down (an empty band between) or two in a row are the columns it
+        # stands over, and so are body values parted right under it by white through
+        # the whole body (a wide group text, "事業所数（所）" over 24 and 28).
+        parted_below = any(a0 < sa and sb < a1 and sa <= x <= sb for sa, sb in self.body_strips)
+        if within and within[0] == 1 and not parted_below:
             return False
         return any(c1 <= x <= d0 for cells in below for (_, c1), (d0, _) in pairwise(cells))
 

@@ -16,18 +16,25 @@ from pipeline.normalize.text import join_wrapped
 
 
 def build_table(
-    page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | None = None
+    page: PageLayout,
+    bbox: BBox,
+    forced_columns: Sequence[float] | None = None,
+    headed: bool = True,
 ) -> Table:
+    """`headed`: its first row may be a header (a continuation known to have none is
+    body rows only: no header's group texts or merged heads are looked for)."""
     # A grid depends on nothing but the page and these arguments, and the page's
     # tables are looked for in several regions (whole page, card bodies, indexes).
-    key = (tuple(bbox), None if forced_columns is None else tuple(forced_columns))
+    key = (tuple(bbox), None if forced_columns is None else tuple(forced_columns), headed)
     table = page.grid_cache.get(key)
     if table is None:
-        table = page.grid_cache[key] = _grid_table(page, bbox, forced_columns)
+        table = page.grid_cache[key] = _grid_table(page, bbox, forced_columns, headed)
     return table
 
 
-def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | None) -> Table:
+def _grid_table(
+    page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | None, headed: bool
+) -> Table:
     """The grid of one table: its rulings, its rows and columns (ruled, given, or
     inferred), cells merged where nothing parts them, and each cell's text."""
     x0, top, x1, bottom = bbox
@@ -46,7 +53,7 @@ def _grid_table(page: PageLayout, bbox: BBox, forced_columns: Sequence[float] | 
     else:
         xs = inferred_columns(glyphs, inner_h, bbox, ys, size)
         ys = split_unruled_bands(glyphs, ys, size, xs)
-    grid = _Grid(glyphs, xs, ys, size, ruled_columns)
+    grid = _Grid(glyphs, xs, ys, size, ruled_columns, headed)
     groups = grid.merged(inner_h, vrules, set(ruled_ys))
     cells = _cells(page, bbox, xs, ys, groups)
     row_boxes = [(x0, ys[i], x1, ys[i + 1]) for i in range(len(ys) - 1)]
@@ -96,6 +103,7 @@ class _Grid:
     ys: list[float]
     size: float
     ruled_columns: bool
+    headed: bool = True
 
     def merged(
         self, inner_h: list[Rule], vrules: list[Rule], ruled_ys: set[float]
@@ -127,6 +135,8 @@ class _Grid:
         for i in _band_rows(self.glyphs, xs, ys, uf.find):
             for j in range(n_cols - 1):
                 uf.union(i * n_cols + j, i * n_cols + j + 1)
+        if not self.headed:
+            return
         if n_rows >= 3:
             for a, b in _group_spans(self.glyphs, xs, ys, self.size, uf.find):
                 for j in range(a, b):
@@ -167,7 +177,8 @@ class _Grid:
             for g in self.glyphs
             if y0 <= g.mid <= y1
         )
-        return not crossed and not _text_spans(self.glyphs, y0, y1, xb, self.size, header=i == 0)
+        header = i == 0 and self.headed
+        return not crossed and not _text_spans(self.glyphs, y0, y1, xb, self.size, header=header)
 
     def _parted_down(self, i: int, j: int, inner_h: list[Rule], ruled_ys: set[float]) -> bool:
         """Is grid cell (i, j) parted from (i + 1, j)?"""

@@ -16,6 +16,7 @@ the margin shows that the indented line before it opened a new paragraph.
 
 from __future__ import annotations
 
+from pipeline.extract.layout import BBox
 from pipeline.extract.narrative_cases import CaseStudyReading
 from pipeline.extract.narrative_lines import (
     ARTICLE,
@@ -42,6 +43,7 @@ from pipeline.extract.narrative_lines import (
     measure_right,
     runs_on,
 )
+from pipeline.extract.program_list import ANNEX_LABEL
 from pipeline.extract.sections import PlacedLine, wraps_under_first_line
 from pipeline.extract.statistics import (
     ANNEX,
@@ -60,11 +62,15 @@ from schemas.vocabulary import BlockKind
 
 
 def extract_narrative(
-    lines: list[PlacedLine], skip: set[int], skip_pages: set[int], body_size: float
+    lines: list[PlacedLine],
+    skip: set[int],
+    list_boxes: dict[int, list[BBox]],
+    body_size: float,
 ) -> list[Block]:
     """The narrative blocks of the report's lines in reading order (`skip`: indexes of
-    lines other datasets took; `skip_pages`: list pages, where only headings are read)."""
-    reader = _Reader(skip_pages, body_size)
+    lines other datasets took; `list_boxes`: the program list's tables by page, whose
+    lines are the list's)."""
+    reader = _Reader(list_boxes, body_size)
     for i, pl in enumerate(lines):
         if i in skip or pl.page.label is None:
             continue  # cards are another dataset; unnumbered pages are the cover and contents
@@ -79,8 +85,8 @@ class _Reader(CaseStudyReading):
     """Reads lines one at a time into blocks: the section path (set by headings, see
     set_level) and what the lines before said (an index, a legal text, a case study)."""
 
-    def __init__(self, skip_pages: set[int], body_size: float) -> None:
-        self.skip_pages, self.body_size = skip_pages, body_size
+    def __init__(self, list_boxes: dict[int, list[BBox]], body_size: float) -> None:
+        self.list_boxes, self.body_size = list_boxes, body_size
         self.blocks: list[Block] = []
         self.path: list[str] = []
         self.year_ref: int | None = None
@@ -172,7 +178,7 @@ class _Reader(CaseStudyReading):
             ln.size >= self.body_size * CHAPTER_SIZE
             and ln.indent < 0.5 * ln.size
             and len(ln.text) <= 20
-            and ln.page not in self.skip_pages
+            and not self.list_line(ln)
         ):
             return self.heading(0, ln, ln.text)  # "はじめに"
         return False
@@ -189,8 +195,15 @@ class _Reader(CaseStudyReading):
             return False
         return self.heading(1, ln, f"({m.group(1)})")
 
-    def list_page(self, ln: Line) -> bool:
-        return ln.page in self.skip_pages  # a program list's page: only its headings are read
+    def list_line(self, ln: Line) -> bool:
+        """A line of the program list's tables: the list is another dataset."""
+        boxes = self.list_boxes.get(ln.page, [])
+        if boxes and ANNEX_LABEL.match(ln.key):
+            return True  # "別紙1" over the list: its label
+        mid = (ln.pl.line.top + ln.pl.line.bottom) / 2
+        return any(
+            b[1] - 1 <= mid <= b[3] + 1 and b[0] - 1 <= ln.pl.line.x0 <= b[2] + 1 for b in boxes
+        )
 
     def circled_heading(self, ln: Line) -> bool:
         if not CIRCLED_HEADING.match(ln.text) or ln.indent >= 0.5 * ln.size:
@@ -377,7 +390,7 @@ _RULES = (
     _Reader.unnumbered_chapter,
     _Reader.heading_wrapped,
     _Reader.subsection,
-    _Reader.list_page,
+    _Reader.list_line,
     _Reader.circled_heading,
     _Reader.case_study_heading,
     _Reader.index_label,

@@ -10,6 +10,7 @@ page is empty, so an empty measure cell at the top of a page continues the last.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.extract.cells import (
@@ -23,9 +24,11 @@ from pipeline.extract.cells import (
     role_cell,
 )
 from pipeline.extract.document import Document
-from pipeline.extract.layout import BBox
+from pipeline.extract.grid_parts import text_size
+from pipeline.extract.layout import BBox, PageLayout
 from pipeline.extract.sections import CIRCLED
-from pipeline.extract.tables import Cell, Table, find_tables
+from pipeline.extract.settings import TABLES
+from pipeline.extract.tables import Cell, Table, find_tables, regrid
 from pipeline.findings import Finding
 from pipeline.normalize.text import squash
 
@@ -46,7 +49,9 @@ COLUMNS = (
     ("施策", "measure"),
 )
 REQUIRED = ("name", "budget", "national", "other", "general")
+MONEY_ROLES = ("budget", "national", "other", "general")
 
+ANNEX_LABEL = re.compile(r"^別紙[0-9]*$")  # "別紙1" over a list: names the annex, holds no data
 KIND_PROGRAM = "program"
 KIND_SUBTOTAL = "subtotal"  # 小計
 KIND_SUBTOTAL_INCL_REPOST = "subtotal_incl_repost"  # 〃(再掲含む。)
@@ -84,6 +89,14 @@ class ProgramList:
     zones: list[tuple[int, BBox]] = field(default_factory=list)
     # (page, box) of each table part's header rows: the report shows a row's crop under it
     headers: list[tuple[int, BBox]] = field(default_factory=list)
+    # (page, box) of each table part: what the narrative and the statistics leave to it
+    tables: list[tuple[int, BBox]] = field(default_factory=list)
+
+    def boxes_by_page(self) -> dict[int, list[BBox]]:
+        out: dict[int, list[BBox]] = {}
+        for page, box in self.tables:
+            out.setdefault(page, []).append(box)
+        return out
 
 
 def is_program_list(table: Table) -> dict[str, int] | None:
@@ -104,14 +117,50 @@ def row_kind(name: str) -> str:
 
 def extract_program_list(doc: Document) -> ProgramList:
     """Every 別紙1 table of the report, read row by row in page order: band rows set the
-    policy, a measure cell holds until the next, merged cells run across page breaks."""
+    policy, a measure cell holds until the next, merged cells run across page breaks, and
+    a page's first table without the header runs the list on until its 合計."""
     reader = _ListReader()
+    last: tuple[int, Table, dict[str, int]] | None = None  # the list's last table part
     for page in doc.pages:
         for table in find_tables(page, (0.0, 0.0, page.width, page.height)):
             roles = is_program_list(table)
             if roles is not None:
                 reader.read_table(page.number, table, roles)
-    return ProgramList(reader.rows, reader.pages, reader.findings, reader.zones, reader.headers)
+            elif last is not None and not reader.complete():
+                run_on = continuation(last[0], last[1], page, table)
+                if run_on is None:
+                    continue
+                table, roles = run_on, last[2]
+                reader.read_table(page.number, table, roles, has_header=False)
+            else:
+                continue
+            last = (page.number, table, roles)
+    return ProgramList(
+        reader.rows, reader.pages, reader.findings, reader.zones, reader.headers, reader.tables
+    )
+
+
+def continuation(prev_page: int, prev: Table, page: PageLayout, table: Table) -> Table | None:
+    """A table without the list's header that continues the list table ending the page
+    before (the list has not reached its 合計 yet): the first thing on the next page's
+    text block (only the annex label may stand above it), its columns where that table's
+    stood. Unruled columns are cut at that table's edges (a short run-on leaves some
+    columns empty, so its own text cannot show them all)."""
+    if page.number != prev_page + 1:
+        return None
+    top = table.bbox[1] + 1
+    if any(ln.bottom <= top and not ANNEX_LABEL.match(ln.key) for ln in page.body_lines()):
+        return None
+    tol = TABLES.continuation_edge_em * text_size(page.glyphs_in(table.bbox))
+    edges = prev.col_edges
+    if abs(table.bbox[0] - edges[0]) > tol or abs(table.bbox[2] - edges[-1]) > tol:
+        return None
+    if not table.ruled_columns:
+        table = regrid(page, table, edges, headed=False)
+    if table.n_cols != prev.n_cols:
+        return None
+    same = all(abs(a - b) <= tol for a, b in zip(table.col_edges, edges, strict=True))
+    return table if same else None
 
 
 class _ListReader:
@@ -121,13 +170,21 @@ class _ListReader:
         self.findings: list[Finding] = []
         self.zones: list[tuple[int, BBox]] = []
         self.headers: list[tuple[int, BBox]] = []
+        self.tables: list[tuple[int, BBox]] = []
         self.policy: int | None = None
         self.measure: str | None = None
 
-    def read_table(self, page: int, table: Table, roles: dict[str, int]) -> None:
+    def complete(self) -> bool:
+        """The list has printed its 合計: nothing after it continues it."""
+        return bool(self.rows) and self.rows[-1].kind == KIND_TOTAL
+
+    def read_table(
+        self, page: int, table: Table, roles: dict[str, int], has_header: bool = True
+    ) -> None:
         if page not in self.pages:
             self.pages.append(page)
-        first_body = header_rows(table)
+        self.tables.append((page, table.bbox))
+        first_body = header_rows(table) if has_header else 0
         grid = table.rows()
         self.zones += [(page, table.row_boxes[r]) for r in range(first_body)]
         if first_body:
@@ -206,3 +263,23 @@ class _ListReader:
         if program and self.policy is None:
             message = f"program {name!r} comes before any policy band: its policy is unknown"
             self.findings.append(Finding("programs.policy_found", message, page, box))
+        self._money_cells_apart(page, box, name, cell)
+
+    def _money_cells_apart(
+        self, page: int, box: BBox, name: str, cell: Callable[[str], Cell | None]
+    ) -> None:
+        """事業費 and each 財源内訳 column hold a value of their own: one cell over two of
+        them (its text read into both) is a misread of the columns, not a printed merge."""
+        seen: dict[int, str] = {}
+        for role in MONEY_ROLES:
+            c = cell(role)
+            if c is None or not cell_text(c):
+                continue
+            if id(c) in seen:
+                message = (
+                    f"row {name!r}: one cell {cell_text(c)!r} stands over the {seen[id(c)]} and "
+                    f"{role} columns: the list's columns were misread"
+                )
+                self.findings.append(Finding("programs.columns", message, page, box))
+                return
+            seen[id(c)] = role

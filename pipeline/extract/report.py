@@ -52,12 +52,14 @@ def extract_report(doc: Document) -> ReportExtraction:
         raise LayoutError(f"{doc.path}: no program cards (【事業概要】 labels) found")
     indexes = extract_indexes(lines, cards.headings, cards.inside)
     program_list = extract_program_list(doc)
-    # Statistics and figures live in the narrative pages: not on cards, lists or indexes.
+    # Statistics and figures live in the narrative pages: not on cards or indexes, and
+    # outside the program list's tables (a page may end the narrative and begin the list).
     structured = {pl.page.number for i, pl in enumerate(lines) if i in cards.inside}
-    structured |= set(program_list.pages) | {ix.page for ix in indexes}
-    statistics = extract_statistics(doc, structured)
+    structured |= {ix.page for ix in indexes}
+    list_boxes = program_list.boxes_by_page()
+    statistics = extract_statistics(doc, structured, list_boxes)
     body_size = body_text_size(doc)
-    narrative = extract_narrative(lines, cards.inside, set(program_list.pages), body_size)
+    narrative = extract_narrative(lines, cards.inside, list_boxes, body_size)
     toc = find_toc(doc)
     ledger = claim_extraction(
         doc,

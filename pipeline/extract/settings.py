@@ -60,6 +60,10 @@ class TableSettings:
     # when the span's centre is this many em from the text's: inferred column edges sit
     # in the white between values, off the drawn edges by up to about an em.
     group_centre_em: float = 1.5
+    # A table at the top of a page, with no header of its own, runs on the program list
+    # of the page before (a spreadsheet printed without repeated titles) when its column
+    # edges stand within this many em of that list table's.
+    continuation_edge_em: float = 1.0
 
 
 LAYOUT = LayoutSettings()

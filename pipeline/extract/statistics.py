@@ -123,14 +123,22 @@ def captions_table(line: TextLine, tables: list[Table]) -> Table | None:
     return None
 
 
-def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtraction:
-    """Tables and figures of the pages not in `skip_pages` (cards, program list, indexes)."""
+def extract_statistics(
+    doc: Document, skip_pages: set[int], taken: dict[int, list[BBox]] | None = None
+) -> StatisticsExtraction:
+    """Tables and figures of the pages not in `skip_pages` (cards, indexes), leaving the
+    tables `taken` by another dataset (the program list's, by page) and the lines in them."""
     out = StatisticsExtraction()
     for page in doc.pages:
         if page.number in skip_pages:
             continue
-        lines = page.body_lines()
-        tables = find_tables(page, (0.0, 0.0, page.width, page.height))
+        boxes = (taken or {}).get(page.number, [])
+        lines = [ln for ln in page.body_lines() if not any(_inside(ln.bbox, b) for b in boxes)]
+        tables = [
+            t
+            for t in find_tables(page, (0.0, 0.0, page.width, page.height))
+            if not any(_inside(t.bbox, b) for b in boxes)
+        ]
         anchors = []
         for i, ln in enumerate(lines):
             text = fold_width(ln.text.strip())
@@ -162,6 +170,12 @@ def extract_statistics(doc: Document, skip_pages: set[int]) -> StatisticsExtract
             out.tables.append(table)
         out.figures += _figures(page, lines, used_sources)
     return out
+
+
+def _inside(box: BBox, outer: BBox) -> bool:
+    """The box's middle lies in `outer`."""
+    mx, my = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= mx <= outer[2] and outer[1] <= my <= outer[3]
 
 
 def _stat_table(page: PageLayout, t: Table, table_id: str, caption: str, stop: float) -> StatTable:

@@ -139,6 +139,9 @@ def rows_at_page_top(page: PageLayout, region: BBox, col_edges: Sequence[float])
     return build_table(page, bbox, forced_columns=col_edges)
 
 
-def regrid(page: PageLayout, table: Table, col_edges: Sequence[float]) -> Table:
-    """Rebuild an unruled table on given column edges (those of the table it continues)."""
-    return build_table(page, table.bbox, forced_columns=col_edges)
+def regrid(
+    page: PageLayout, table: Table, col_edges: Sequence[float], headed: bool = True
+) -> Table:
+    """Rebuild an unruled table on given column edges (those of the table it continues);
+    `headed=False`: it has no header of its own."""
+    return build_table(page, table.bbox, forced_columns=col_edges, headed=headed)

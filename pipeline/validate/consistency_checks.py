@@ -222,7 +222,7 @@ CONSISTENCY_CHECKS = [
         HEALTH,
         ERROR,
         "Every statistics table reads as a grid: each body row labelled, each column a "
-        "header of its own and a value in some row",
+        "header of its own and a value in some row, each cell one value",
         ("statistics",),
         statistics,
         rows_of("statistics"),

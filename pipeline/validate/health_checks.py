@@ -145,6 +145,16 @@ HEALTH_CHECKS = [
         from_extraction=True,
     ),
     Check(
+        "programs.columns",
+        HEALTH,
+        ERROR,
+        "Every program list row holds 事業費, 国庫, その他 and 一般財源 in cells of their own",
+        (PROGRAMS,),
+        needs=rows_of(PROGRAMS),
+        fn=extracted,
+        from_extraction=True,
+    ),
+    Check(
         "programs.policy_found",
         HEALTH,
         ERROR,

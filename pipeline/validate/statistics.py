@@ -7,11 +7,13 @@ Columns are found by their header words (総人口, 構成比, 増減率), never
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
 
 from pipeline.findings import Finding
+from pipeline.normalize.values import parse_number
 from pipeline.validate.settings import SETTINGS
 
 
@@ -31,8 +33,9 @@ def _group(path: Sequence[str]) -> str:
 
 def structure_findings(stats: pd.DataFrame) -> list[Finding]:
     """A table read as a grid: every body row has its label, every column a header path
-    of its own and a value in some row. A header row taken for a body row (no label), a
-    column group lost (two columns under one path) or a cell's text split in two (an
+    of its own and a value in some row, every cell one value. A header row taken for a
+    body row (no label), a column group lost (two columns under one path), two columns
+    read as one (two values side by side in a cell) or a cell's text split in two (an
     empty column) break it; the value checks would then look at nothing."""
     out: list[Finding] = []
     for table_id, table in stats.groupby("table_id", sort=False):
@@ -59,6 +62,17 @@ def structure_findings(stats: pd.DataFrame) -> list[Finding]:
                     )
                 )
             seen.setdefault(path, int(col["col_no"]))
+        merged = table[table["value_raw"].map(_numbers_side_by_side)]
+        if not merged.empty:
+            cell = merged.iloc[0]
+            out.append(
+                _finding(
+                    "statistics.structure",
+                    f"{table_id} row {cell['row_no']} column {cell['col_no']} holds "
+                    f"{cell['value_raw']!r}: two columns' values in one cell, its columns were misread",
+                    cell,
+                )
+            )
         for col_no, cells in table.groupby("col_no"):
             if cells["value_raw"].map(lambda s: not str(s).strip()).all():
                 out.append(
@@ -69,6 +83,16 @@ def structure_findings(stats: pd.DataFrame) -> list[Finding]:
                     )
                 )
     return out
+
+
+_SIGN_SPACE = re.compile(r"([▲△])\s+")
+
+
+def _numbers_side_by_side(text: object) -> bool:
+    """ "5,768,489 5,578,975": two numbers parted by white space, nothing else (a sign
+    set apart from its number, "▲ 3.3", is one)."""
+    tokens = _SIGN_SPACE.sub(r"\1", str(text)).split()
+    return len(tokens) >= 2 and all(parse_number(t) is not None for t in tokens)
 
 
 def statistics_findings(stats: pd.DataFrame, figures: pd.DataFrame) -> list[Finding]:

@@ -9,7 +9,7 @@ per-cell segments, horizontal rules only, booktabs with partial rules under the 
 zebra fills), the table as wide as the text block or as its content, values right-aligned
 or centred; units printed in the headers only where the golden data prints them, or also
 on a "(単位：人、%)" line over the table, on the caption's line at the table's right edge,
-or after the column groups' headers ("総人口 (人)"). A figure is a chart without text (a frame, axes, a line) with its caption and
+or after the column groups' headers ("総人口 (人)" or "総人口（人）"). A figure is a chart without text (a frame, axes, a line) with its caption and
 source under it, as the sample draws them.
 """
 
@@ -32,6 +32,8 @@ class StatsStyle:
     align: str = "r"  # r | c: values right-aligned or centred
     size: float = 9.5
     units: str = "headers"  # headers | line | caption | groups: where units are printed
+    # A group's unit set "総人口 (人)" (half width, after a space) or "総人口（人）".
+    spaced_group_unit: bool = False
 
 
 def stats_style(seed: int) -> StatsStyle:
@@ -42,6 +44,8 @@ def stats_style(seed: int) -> StatsStyle:
         align=rng.choice(["r", "c"]),
         size=rng.choice([8.5, 9.0, 9.5]),
         units=rng.choice(["headers", "line", "caption", "groups"]),
+        # A stream of its own: the drawings above keep their seeds.
+        spaced_group_unit=random.Random(f"edition {seed} stats late").random() < 0.5,
     )
 
 
@@ -82,7 +86,7 @@ def with_units(table: dict, style: StatsStyle) -> dict:
     line = None
     if printed and style.units == "groups":
         for k, u in group_unit.items():
-            top[k] = f"{top[k]}（{u}）"  # as a word processor sets it: no space, full width
+            top[k] = f"{top[k]} ({u})" if style.spaced_group_unit else f"{top[k]}（{u}）"
     elif printed:
         listed = list(group_unit.values())
         line = "(単位：{})".format("、".join(listed if len(set(listed)) > 1 else listed[:1]))

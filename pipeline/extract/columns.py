@@ -14,10 +14,16 @@ from pipeline.extract.settings import TABLES
 
 
 def inferred_columns(
-    glyphs: Sequence[Glyph], inner_h: list[Rule], bbox: BBox, ys: list[float], size: float
+    glyphs: Sequence[Glyph],
+    inner_h: list[Rule],
+    bbox: BBox,
+    ys: list[float],
+    size: float,
+    spaces: Sequence[Glyph] = (),
 ) -> list[float]:
     """Column edges of a table without vertical rules: white strips through it, partial
-    rules' ends, the body's left-aligned columns, and the header's cells."""
+    rules' ends, the body's left-aligned columns, and the header's cells (`spaces`: the
+    space glyphs, which keep the words of one header cell together)."""
     x0, top, x1, bottom = bbox
     partial_ends = [
         e for e in _partial_rule_ends(inner_h, size) if x0 + EDGE_TOL < e < x1 - EDGE_TOL
@@ -42,7 +48,7 @@ def inferred_columns(
     # A header band split in rows by white space only (a zebra table's shaded header)
     # is read row by row as well.
     bands = sorted({*ys, *split_unruled_bands(glyphs, rows[:2], size, [x0, x1])})
-    cuts = _cuts_between_header_cells(glyphs, xs, rows, size, bands, body_strips)
+    cuts = _cuts_between_header_cells(glyphs, xs, rows, size, bands, body_strips, spaces)
     return _header_columns(glyphs, cuts, rows)
 
 
@@ -73,6 +79,7 @@ def _cuts_between_header_cells(
     size: float,
     bands: list[float],
     strips: Sequence[tuple[float, float]] = (),
+    spaces: Sequence[Glyph] = (),
 ) -> list[float]:
     """Inferred columns where white space alone finds none: every two header cells have
     a boundary between them (values that nearly fill their columns leave no strip of
@@ -82,7 +89,7 @@ def _cuts_between_header_cells(
     row below."""
     if len(ys) < 3:
         return xs
-    header = _HeaderRows(glyphs, ys, size, bands, strips)
+    header = _HeaderRows([*glyphs, *spaces], ys, size, bands, strips)
     body = [g for g in glyphs if g.mid >= ys[1]]
     kept = (_clear_in_strip(x, strips, header.rows, header.clear) for x in xs)
     out = [x for x in kept if x is not None]

@@ -51,7 +51,8 @@ def _grid_table(
         xs = [x0, *(x for x in forced_columns if x0 + EDGE_TOL < x < x1 - EDGE_TOL), x1]
         ys = split_unruled_bands(glyphs, ys, size, xs)
     else:
-        xs = inferred_columns(glyphs, inner_h, bbox, ys, size)
+        spaces = [g for g in page.glyphs_in(bbox) if g.text.isspace()]
+        xs = inferred_columns(glyphs, inner_h, bbox, ys, size, spaces)
         ys = split_unruled_bands(glyphs, ys, size, xs)
     grid = _Grid(glyphs, xs, ys, size, ruled_columns, headed)
     groups = grid.merged(inner_h, vrules, set(ruled_ys))

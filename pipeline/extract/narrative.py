@@ -81,6 +81,13 @@ def extract_narrative(
     return [b for b in reader.blocks if b.text and b.path]
 
 
+def _line_in(pl: PlacedLine, box: BBox) -> bool:
+    """The line stands in the box: its middle within the box's height, its start within
+    its width (a point of slack each way)."""
+    mid = (pl.line.top + pl.line.bottom) / 2
+    return box[1] - 1 <= mid <= box[3] + 1 and box[0] - 1 <= pl.line.x0 <= box[2] + 1
+
+
 class _Reader(CaseStudyReading):
     """Reads lines one at a time into blocks: the section path (set by headings, see
     set_level) and what the lines before said (an index, a legal text, a case study)."""
@@ -135,11 +142,7 @@ class _Reader(CaseStudyReading):
         return find_tables(pl.page, (0.0, 0.0, pl.page.width, pl.page.height))  # cached
 
     def in_table(self, pl: PlacedLine) -> bool:
-        mid = (pl.line.top + pl.line.bottom) / 2
-        return any(
-            t.bbox[1] - 1 <= mid <= t.bbox[3] + 1 and t.bbox[0] - 1 <= pl.line.x0 <= t.bbox[2] + 1
-            for t in self._tables(pl)
-        )
+        return any(_line_in(pl, t.bbox) for t in self._tables(pl))
 
     def above_table(self, pl: PlacedLine) -> bool:
         return captions_table(pl.line, self._tables(pl)) is not None
@@ -200,10 +203,7 @@ class _Reader(CaseStudyReading):
         boxes = self.list_boxes.get(ln.page, [])
         if boxes and ANNEX_LABEL.match(ln.key):
             return True  # "別紙1" over the list: its label
-        mid = (ln.pl.line.top + ln.pl.line.bottom) / 2
-        return any(
-            b[1] - 1 <= mid <= b[3] + 1 and b[0] - 1 <= ln.pl.line.x0 <= b[2] + 1 for b in boxes
-        )
+        return any(_line_in(ln.pl, b) for b in boxes)
 
     def circled_heading(self, ln: Line) -> bool:
         if not CIRCLED_HEADING.match(ln.text) or ln.indent >= 0.5 * ln.size:

@@ -124,7 +124,7 @@ def captions_table(line: TextLine, tables: list[Table]) -> Table | None:
 
 
 def extract_statistics(
-    doc: Document, skip_pages: set[int], taken: dict[int, list[BBox]] | None = None
+    doc: Document, skip_pages: set[int], taken: dict[int, list[BBox]]
 ) -> StatisticsExtraction:
     """Tables and figures of the pages not in `skip_pages` (cards, indexes), leaving the
     tables `taken` by another dataset (the program list's, by page) and the lines in them."""
@@ -132,7 +132,7 @@ def extract_statistics(
     for page in doc.pages:
         if page.number in skip_pages:
             continue
-        boxes = (taken or {}).get(page.number, [])
+        boxes = taken.get(page.number, [])
         lines = [ln for ln in page.body_lines() if not any(_inside(ln.bbox, b) for b in boxes)]
         tables = [
             t
